@@ -1,0 +1,109 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates Prox.
+.DESCRIPTION
+    -Task Build : Release build; lays out the module so that `Import-Module ./Prox.psd1` from the repository root loads it.
+    -Task Test  : Build, then every xunit and Pester test; ends with one line `N passed, N failed`; non-zero exit on failure.
+    -Task Demo  : Build, then refine the bundled sample corpus and print the run summary.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo')]
+    [string] $Task = 'Build',
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$moduleBin = Join-Path $root 'module/bin'
+
+function Invoke-Native([string] $what, [scriptblock] $block) {
+    & $block
+    if ($LASTEXITCODE -ne 0) { throw "$what failed (exit $LASTEXITCODE)" }
+}
+
+function Invoke-Build {
+    Write-Host "==> Building Prox ($Configuration)" -ForegroundColor Cyan
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $root 'Prox.sln') -c $Configuration --nologo -v quiet }
+    # The module folder is produced fresh each time: a stale DLL must never be imported.
+    $staging = "$moduleBin.tmp"
+    if (Test-Path $staging) { Remove-Item $staging -Recurse -Force }
+    Invoke-Native 'dotnet publish' {
+        dotnet publish (Join-Path $root 'src/Prox.PowerShell/Prox.PowerShell.csproj') -c $Configuration --use-current-runtime --self-contained false -o $staging --nologo -v quiet
+    }
+    if (Test-Path $moduleBin) { Remove-Item $moduleBin -Recurse -Force }
+    Move-Item $staging $moduleBin
+}
+
+# A fresh pwsh from the repository's tool manifest (the current process may be `dotnet`, not `pwsh`).
+function Invoke-Pwsh {
+    Push-Location $root
+    try { dotnet pwsh @args } finally { Pop-Location }
+}
+
+function Get-PesterModulePath {
+    $proj = Join-Path $root 'tests/Pester/Pester.proj'
+    Invoke-Native 'restore Pester' { dotnet restore $proj --nologo -v quiet }
+    $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $psd1 = Get-ChildItem (Join-Path $packages.Trim() 'pester') -Recurse -Filter Pester.psd1 -ErrorAction SilentlyContinue |
+        Sort-Object FullName -Descending | Select-Object -First 1
+    if (-not $psd1) { throw "Pester was not restored under $packages" }
+    $psd1.FullName
+}
+
+function Invoke-Tests {
+    Invoke-Build
+    $passed = 0; $failed = 0
+    $results = Join-Path $root 'artifacts/test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory -Force $results | Out-Null
+
+    Write-Host '==> xunit' -ForegroundColor Cyan
+    foreach ($proj in Get-ChildItem (Join-Path $root 'tests') -Recurse -Filter '*.Tests.csproj') {
+        $trx = "$($proj.BaseName).trx"
+        dotnet test $proj.FullName -c $Configuration --no-build --nologo --logger "trx;LogFileName=$trx" --results-directory $results
+        $file = Join-Path $results $trx
+        if (-not (Test-Path $file)) { $failed++; Write-Warning "no results from $($proj.Name)"; continue }
+        [xml] $x = Get-Content $file -Raw
+        $c = $x.TestRun.ResultSummary.Counters
+        $passed += [int]$c.passed
+        $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+    }
+
+    Write-Host '==> Pester' -ForegroundColor Cyan
+    $pester = Get-PesterModulePath
+    $code = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester'
+`$c = New-PesterConfiguration
+`$c.Run.Path = '$(Join-Path $root 'tests/Pester')'
+`$c.Run.PassThru = `$true
+`$c.Output.Verbosity = 'Detailed'
+`$r = Invoke-Pester -Configuration `$c
+"PESTER-COUNTS `$(`$r.PassedCount) `$(`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount)"
+"@
+    # A separate process: the module's DLLs stay loaded for the life of a PowerShell session.
+    $out = Invoke-Pwsh -NoProfile -NonInteractive -Command $code
+    $out | Where-Object { $_ -notmatch '^PESTER-COUNTS' } | ForEach-Object { Write-Host $_ }
+    $line = $out | Where-Object { $_ -match '^PESTER-COUNTS (\d+) (\d+)' } | Select-Object -Last 1
+    if ($line -and $line -match '^PESTER-COUNTS (\d+) (\d+)') { $passed += [int]$Matches[1]; $failed += [int]$Matches[2] }
+    else { $failed++; Write-Warning 'Pester did not report results' }
+
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    $demo = Join-Path $root 'samples/demo.ps1'
+    Invoke-Pwsh -NoProfile -NonInteractive -File $demo
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test'  { Invoke-Tests }
+    'Demo'  { Invoke-Demo }
+}
