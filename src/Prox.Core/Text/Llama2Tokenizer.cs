@@ -1,0 +1,149 @@
+using Microsoft.ML.Tokenizers;
+
+namespace Prox.Text;
+
+/// <summary>
+/// The LLaMA-2 SentencePiece tokenizer (the one ProX's refining models use), loaded from a <c>tokenizer.model</c> file.
+/// Reproduces the ids of the Hugging Face LLaMA-2 tokenizer, including its handling of the literal special tokens
+/// <c>&lt;s&gt;</c> and <c>&lt;/s&gt;</c> inside prompts.
+/// </summary>
+/// <remarks>
+/// Immutable after loading and safe to use from several threads at once. As an <see cref="ITokenCounter"/> it counts
+/// without BOS; ProX's per-line cost adds the BOS separately (see <c>Prox.Chunking.LineChunker</c>).
+/// </remarks>
+public sealed class Llama2Tokenizer : ITokenCounter
+{
+    private const string BosText = "<s>";
+    private const string EosText = "</s>";
+
+    private readonly SentencePieceTokenizer _sp;
+
+    private Llama2Tokenizer(SentencePieceTokenizer sp, string name)
+    {
+        _sp = sp;
+        Name = name;
+    }
+
+    /// <summary>Loads a SentencePiece model file.</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="modelPath"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is not a SentencePiece model.</exception>
+    public static Llama2Tokenizer Load(string modelPath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"SentencePiece tokenizer model not found: '{modelPath}'.", modelPath);
+        using var stream = File.OpenRead(modelPath);
+        return FromStream(stream, TokenCounter.LlamaPrefix + Path.GetFileName(modelPath));
+    }
+
+    /// <summary>Reads a SentencePiece model from a stream (the stream is read to its end, not disposed).</summary>
+    /// <param name="model">The serialized model (<c>tokenizer.model</c>).</param>
+    /// <param name="name">The <see cref="Name"/> to report.</param>
+    /// <exception cref="InvalidDataException">The stream does not hold a SentencePiece model.</exception>
+    public static Llama2Tokenizer FromStream(Stream model, string name = "llama")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        try
+        {
+            return new Llama2Tokenizer(LlamaTokenizer.Create(model, addBeginOfSentence: false, addEndOfSentence: false), name);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"Not a SentencePiece tokenizer model ({name}): {e.Message}", e);
+        }
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <summary>Id of the beginning-of-sentence token <c>&lt;s&gt;</c> (1 for LLaMA-2).</summary>
+    public int BosId => _sp.BeginningOfSentenceId;
+
+    /// <summary>Id of the end-of-sentence token <c>&lt;/s&gt;</c> (2 for LLaMA-2).</summary>
+    public int EosId => _sp.EndOfSentenceId;
+
+    /// <summary>Number of tokens of <paramref name="text"/> without BOS.</summary>
+    public int CountTokens(ReadOnlySpan<char> text) => CountTokens(text, addBos: false);
+
+    /// <summary>Number of tokens of <paramref name="text"/>, plus one when <paramref name="addBos"/> (as <c>len(tokenizer.encode(text))</c>).</summary>
+    public int CountTokens(ReadOnlySpan<char> text, bool addBos) =>
+        text.IsEmpty ? (addBos ? 1 : 0) : _sp.CountTokens(text, addBos, addEndOfSentence: false);
+
+    /// <summary>
+    /// Encodes plain text (special-token strings are not recognised), with a dummy-prefix space as SentencePiece adds it.
+    /// </summary>
+    public int[] Encode(ReadOnlySpan<char> text, bool addBos)
+    {
+        if (text.IsEmpty) return addBos ? [BosId] : [];
+        var ids = _sp.EncodeToIds(text, addBos, addEndOfSentence: false);
+        return [.. ids];
+    }
+
+    /// <summary>
+    /// Encodes a prompt that may contain the literal special tokens <c>&lt;s&gt;</c> and <c>&lt;/s&gt;</c>, as the Hugging
+    /// Face tokenizer does: each becomes its id, and each stretch of text between them is encoded with its own dummy-prefix
+    /// space. No BOS is added beyond those written in the text. Stops after <paramref name="maxTokens"/> ids, without
+    /// encoding much more of a long text than those ids need.
+    /// </summary>
+    public int[] EncodePrompt(ReadOnlySpan<char> prompt, int maxTokens = int.MaxValue)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxTokens);
+        var ids = new List<int>(Math.Min(maxTokens, prompt.Length / 3 + 16));
+        while (!prompt.IsEmpty && ids.Count < maxTokens)
+        {
+            int special = IndexOfSpecial(prompt, out int specialLength, out int specialId);
+            var segment = special < 0 ? prompt : prompt[..special];
+            if (!segment.IsEmpty) EncodeSegment(segment, ids, maxTokens);
+            if (special < 0) break;
+            if (ids.Count < maxTokens) ids.Add(specialId);
+            prompt = prompt[(special + specialLength)..];
+        }
+        return [.. ids];
+    }
+
+    /// <summary>Decodes ids to text; special tokens are written as their text when <paramref name="includeSpecialTokens"/>.</summary>
+    public string Decode(IEnumerable<int> ids, bool includeSpecialTokens = false) => _sp.Decode(ids, includeSpecialTokens);
+
+    private int IndexOfSpecial(ReadOnlySpan<char> text, out int length, out int id)
+    {
+        int bos = text.IndexOf(BosText, StringComparison.Ordinal);
+        int eos = text.IndexOf(EosText, StringComparison.Ordinal);
+        if (eos >= 0 && (bos < 0 || eos < bos))
+        {
+            (length, id) = (EosText.Length, EosId);
+            return eos;
+        }
+        (length, id) = (BosText.Length, BosId);
+        return bos;
+    }
+
+    /// <summary>
+    /// Appends the ids of one special-token-free segment, at most up to <paramref name="maxTokens"/> ids in all. A long
+    /// segment is encoded by growing prefixes that end just after a '\n': no LLaMA-2 piece contains '\n' (it is the
+    /// byte-fallback token &lt;0x0A&gt;), so the ids of such a prefix are exactly the first ids of the whole segment.
+    /// </summary>
+    private void EncodeSegment(ReadOnlySpan<char> segment, List<int> ids, int maxTokens)
+    {
+        int wanted = maxTokens - ids.Count;
+        // A LLaMA-2 token rarely covers more than ~8 characters; start there and double until enough ids are produced.
+        long guess = Math.Max(256L, wanted * 8L);
+        while (guess < segment.Length)
+        {
+            int newline = segment[(int)guess..].IndexOf('\n');
+            if (newline < 0) break;
+            int cut = (int)guess + newline + 1;
+            var prefixIds = _sp.EncodeToIds(segment[..cut], addBeginningOfSentence: false, addEndOfSentence: false);
+            if (prefixIds.Count >= wanted)
+            {
+                for (int i = 0; i < wanted; i++) ids.Add(prefixIds[i]);
+                return;
+            }
+            guess = cut * 2L;
+        }
+        var all = _sp.EncodeToIds(segment, addBeginningOfSentence: false, addEndOfSentence: false);
+        int take = Math.Min(wanted, all.Count);
+        for (int i = 0; i < take; i++) ids.Add(all[i]);
+    }
+
+    /// <summary>The vocabulary pieces (for checks such as "no piece contains a newline").</summary>
+    internal IEnumerable<string> Pieces => _sp.Vocabulary.Keys;
+}
