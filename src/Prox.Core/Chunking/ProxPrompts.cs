@@ -1,3 +1,4 @@
+using Prox.Programs;
 using Prox.Text;
 
 namespace Prox.Chunking;
@@ -22,7 +23,7 @@ public static class ProxPrompts
 
     /// <summary>Doc-stage prompt text: the raw document, trailing whitespace trimmed, in the chat prompt (not truncated).</summary>
     public static string ForDocument(ReadOnlySpan<char> document) =>
-        string.Concat(ChatPrefix, PythonWhitespace.TrimEnd(document), ChatSuffix);
+        string.Concat(ChatPrefix, TrimEnd(document), ChatSuffix);
 
     /// <summary>Chunk-stage prompt text: <c>[doc]\n{numbered lines}\n[/doc]</c> in the chat prompt.</summary>
     public static string ForChunk(in LineChunk chunk) => ForChunk(chunk.Text.Span, chunk.FirstLine);
@@ -49,7 +50,7 @@ public static class ProxPrompts
     public static int[] EncodeDocument(Llama2Tokenizer tokenizer, ReadOnlySpan<char> document, int maxTokens = DocumentMaxTokens)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
-        var trimmed = PythonWhitespace.TrimEnd(document);
+        var trimmed = TrimEnd(document);
         // Past this many characters a document surely holds more than maxTokens tokens' worth of text... unless its tokens
         // are unusually long, which the check on the result below catches.
         long bound = Math.Max(4096L, maxTokens * 16L);
@@ -72,6 +73,14 @@ public static class ProxPrompts
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         return tokenizer.EncodePrompt(ForChunk(chunk));
+    }
+
+    /// <summary>Python <c>str.rstrip()</c>: the text without trailing whitespace.</summary>
+    private static ReadOnlySpan<char> TrimEnd(ReadOnlySpan<char> text)
+    {
+        int end = text.Length;
+        while (end > 0 && PyText.IsWhiteSpace(text[end - 1])) end--;
+        return text[..end];
     }
 
     private static int Append(Span<char> destination, int at, string text)

@@ -1,3 +1,5 @@
+using Prox.Programs;
+
 namespace Prox.Text;
 
 /// <summary>Counts whitespace-separated words, exactly as Python's <c>len(text.split())</c>. Needs no data; stateless.</summary>
@@ -9,5 +11,5 @@ internal sealed class WhitespaceTokenCounter : ITokenCounter
 
     public string Name => TokenCounter.Whitespace;
 
-    public int CountTokens(ReadOnlySpan<char> text) => PythonWhitespace.CountWords(text);
+    public int CountTokens(ReadOnlySpan<char> text) => PyText.CountWords(text);
 }

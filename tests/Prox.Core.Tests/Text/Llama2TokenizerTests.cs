@@ -100,6 +100,23 @@ public class Llama2TokenizerTests
     }
 
     [SkippableFact]
+    public void One_instance_is_safe_to_share_across_threads()
+    {
+        var tok = Load();
+        var texts = Enumerable.Range(0, 300).Select(i => $"[{i:000}]line {i} naïve 🦙 " + new string('x', i % 40)).ToArray();
+        int[][] sequential = texts.Select(t => tok.Encode(t, addBos: true)).ToArray();
+        var parallel = new int[texts.Length][];
+        var counts = new int[texts.Length];
+        Parallel.For(0, texts.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            parallel[i] = tok.Encode(texts[i], addBos: true);
+            counts[i] = tok.CountTokens(texts[i], addBos: true);
+        });
+        Assert.Equal(sequential, parallel);
+        Assert.Equal(sequential.Select(ids => ids.Length), counts);
+    }
+
+    [SkippableFact]
     public void Invalid_model_file_is_a_clear_error()
     {
         using var stream = new MemoryStream("not a sentencepiece model"u8.ToArray());
