@@ -16,7 +16,16 @@ public sealed class Llama2Tokenizer : ITokenCounter
     private const string BosText = "<s>";
     private const string EosText = "</s>";
 
+    /// <summary>Words at most this long have their token counts cached.</summary>
+    private const int MaxCachedWordLength = 48;
+
+    /// <summary>Entries per thread (about 8 MB) before the cache starts over.</summary>
+    private const int MaxCacheEntries = 1 << 17;
+
     private readonly SentencePieceTokenizer _sp;
+
+    // Per-thread word -> token count (no BOS); thread-local so no locking is needed on the hot path.
+    private readonly ThreadLocal<Dictionary<string, int>> _wordCounts = new(() => new Dictionary<string, int>(StringComparer.Ordinal));
 
     private Llama2Tokenizer(SentencePieceTokenizer sp, string name)
     {
@@ -65,8 +74,61 @@ public sealed class Llama2Tokenizer : ITokenCounter
     public int CountTokens(ReadOnlySpan<char> text) => CountTokens(text, addBos: false);
 
     /// <summary>Number of tokens of <paramref name="text"/>, plus one when <paramref name="addBos"/> (as <c>len(tokenizer.encode(text))</c>).</summary>
-    public int CountTokens(ReadOnlySpan<char> text, bool addBos) =>
-        text.IsEmpty ? (addBos ? 1 : 0) : _sp.CountTokens(text, addBos, addEndOfSentence: false);
+    /// <remarks>
+    /// The text is counted word by word, each word's count cached per thread. This is exact: the text is cut only at a
+    /// space that follows a non-space character, and no LLaMA-2 piece spans such a place (a piece holds '▁' only as its
+    /// first character, or is all '▁'), so the tokens of the whole are the tokens of the parts. The space itself is
+    /// dropped from the cut and comes back as the part's dummy-prefix '▁'.
+    /// </remarks>
+    public int CountTokens(ReadOnlySpan<char> text, bool addBos)
+    {
+        int count = addBos ? 1 : 0;
+        if (text.IsEmpty) return count;
+        var cache = _wordCounts.Value!;
+        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        int start = 0;
+        while (true)
+        {
+            int end = NextCut(text, start);
+            var part = text[start..end];
+            if (part.Length > MaxCachedWordLength)
+            {
+                count += CountPart(part);
+            }
+            else if (lookup.TryGetValue(part, out int cached))
+            {
+                count += cached;
+            }
+            else
+            {
+                int n = CountPart(part);
+                if (cache.Count >= MaxCacheEntries) cache.Clear();
+                lookup[part] = n;
+                count += n;
+            }
+            if (end == text.Length) return count;
+            start = end + 1;   // skip the space: the next part's dummy prefix stands for it
+        }
+    }
+
+    /// <summary>The next place at or after <paramref name="start"/> + 1 holding a space that follows a non-space; or the end.</summary>
+    private static int NextCut(ReadOnlySpan<char> text, int start)
+    {
+        int from = start + 1;
+        while (from < text.Length)
+        {
+            int space = text[from..].IndexOf(' ');
+            if (space < 0) break;
+            int at = from + space;
+            if (text[at - 1] != ' ') return at;
+            from = at + 1;
+        }
+        return text.Length;
+    }
+
+    /// <summary>Tokens of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
+    private int CountPart(ReadOnlySpan<char> part) =>
+        part.IsEmpty ? 1 : _sp.CountTokens(part, addBeginningOfSentence: false, addEndOfSentence: false);
 
     /// <summary>
     /// Encodes plain text (special-token strings are not recognised), with a dummy-prefix space as SentencePiece adds it.

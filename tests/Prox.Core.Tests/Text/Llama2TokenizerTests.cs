@@ -99,6 +99,45 @@ public class Llama2TokenizerTests
         }
     }
 
+    [SkippableTheory]
+    [InlineData("a ")]
+    [InlineData(" a")]
+    [InlineData("a   b")]
+    [InlineData("   ")]
+    [InlineData(" ")]
+    [InlineData("x y  z   \t w\u3000v \n  u ")]
+    [InlineData("word word word word ")]
+    [InlineData("[000]Hello world, 🦙 naïve  café\r")]
+    [InlineData("a\u00A0b c\u2003 d")]
+    public void Word_by_word_counting_equals_whole_text_encoding(string text)
+    {
+        var tok = Load();
+        for (int pass = 0; pass < 2; pass++)   // the second pass is served from the cache
+        {
+            Assert.Equal(tok.Encode(text, addBos: true).Length, tok.CountTokens(text, addBos: true));
+            Assert.Equal(tok.Encode(text, addBos: false).Length, tok.CountTokens(text));
+        }
+    }
+
+    [SkippableFact]
+    public void Word_by_word_counting_equals_whole_text_encoding_on_real_documents()
+    {
+        var tok = Load();
+        string corpus = SharedAssets.Require("corpora/cc-2019-30-sample.jsonl.gz");
+        using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(corpus), System.IO.Compression.CompressionMode.Decompress));
+        int docs = 0;
+        while (reader.ReadLine() is { } json && docs < 120)
+        {
+            if (json.Length == 0) continue;
+            string text = JsonDocument.Parse(json).RootElement.GetProperty("text").GetString()!;
+            Assert.Equal(tok.Encode(text, addBos: false).Length, tok.CountTokens(text));
+            foreach (string line in text.Split('\n').Take(40))
+                Assert.Equal(tok.Encode(line, addBos: true).Length, tok.CountTokens(line, addBos: true));
+            docs++;
+        }
+        Assert.Equal(120, docs);
+    }
+
     [SkippableFact]
     public void One_instance_is_safe_to_share_across_threads()
     {
