@@ -8,8 +8,9 @@ namespace Prox.Text;
 /// <c>&lt;s&gt;</c> and <c>&lt;/s&gt;</c> inside prompts.
 /// </summary>
 /// <remarks>
-/// Immutable after loading and safe to use from several threads at once. As an <see cref="ITokenCounter"/> it counts
-/// without BOS; ProX's per-line cost adds the BOS separately (see <c>Prox.Chunking.LineChunker</c>).
+/// Safe to use from several threads at once: the model is immutable after loading and token counts of words are cached
+/// per thread (up to about 8 MB a thread). As an <see cref="ITokenCounter"/> it counts without BOS; ProX's per-line cost
+/// adds the BOS separately (see <c>Prox.Chunking.LineChunker</c>).
 /// </remarks>
 public sealed class Llama2Tokenizer : ITokenCounter
 {
@@ -33,7 +34,7 @@ public sealed class Llama2Tokenizer : ITokenCounter
         Name = name;
     }
 
-    /// <summary>Loads a SentencePiece model file.</summary>
+    /// <summary>Loads a SentencePiece model file; its <see cref="Name"/> is <c>llama:</c> + folder/file name (<c>llama:llama2/tokenizer.model</c>).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="modelPath"/>.</exception>
     /// <exception cref="InvalidDataException">The file is not a SentencePiece model.</exception>
     public static Llama2Tokenizer Load(string modelPath)
@@ -41,7 +42,9 @@ public sealed class Llama2Tokenizer : ITokenCounter
         ArgumentException.ThrowIfNullOrWhiteSpace(modelPath);
         if (!File.Exists(modelPath)) throw new FileNotFoundException($"SentencePiece tokenizer model not found: '{modelPath}'.", modelPath);
         using var stream = File.OpenRead(modelPath);
-        return FromStream(stream, TokenCounter.LlamaPrefix + Path.GetFileName(modelPath));
+        var full = Path.GetFullPath(modelPath);
+        var folder = Path.GetFileName(Path.GetDirectoryName(full));
+        return FromStream(stream, TokenCounter.LlamaPrefix + (string.IsNullOrEmpty(folder) ? "" : folder + "/") + Path.GetFileName(full));
     }
 
     /// <summary>Reads a SentencePiece model from a stream (the stream is read to its end, not disposed).</summary>

@@ -12,8 +12,8 @@ namespace Prox.Text;
 /// <item>anything else: a path to a SentencePiece <c>tokenizer.model</c> (LLaMA), or to a folder holding one; an optional
 /// <c>llama:</c> prefix is accepted.</item>
 /// </list>
-/// Names are case-insensitive. Named encodings are loaded once per process and shared; every returned counter is
-/// thread-safe.
+/// Names are case-insensitive. Named encodings are loaded once per process and shared, and so is a model file until it
+/// changes on disk; every returned counter is thread-safe.
 /// </summary>
 public static class TokenCounter
 {
@@ -64,7 +64,10 @@ public static class TokenCounter
                 $"Unknown tokenizer '{spec}': not one of {string.Join(", ", KnownNames)}, and no SentencePiece tokenizer.model " +
                 $"exists at '{Path.GetFullPath(path)}'.", path);
         }
-        return Llama2Tokenizer.Load(path);
+        // One instance per file version: loading takes a noticeable fraction of a second and the instance is shareable.
+        string full = Path.GetFullPath(path);
+        string fileKey = $"{LlamaPrefix}{full}|{File.GetLastWriteTimeUtc(full).Ticks}";
+        return Named.GetOrAdd(fileKey, _ => new Lazy<ITokenCounter>(() => Llama2Tokenizer.Load(full))).Value;
     }
 
     private static ITokenCounter LoadEncoding(string name)

@@ -51,7 +51,7 @@ public class Llama2TokenizerTests
         var tok = Load();
         Assert.Equal(1, tok.BosId);
         Assert.Equal(2, tok.EosId);
-        Assert.Equal("llama:tokenizer.model", tok.Name);
+        Assert.Equal("llama:llama2/tokenizer.model", tok.Name);
         Assert.Equal([1], tok.Encode("", addBos: true));
         Assert.Empty(tok.Encode("", addBos: false));
         Assert.Equal(0, tok.CountTokens(""));

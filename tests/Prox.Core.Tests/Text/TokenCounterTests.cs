@@ -64,6 +64,7 @@ public class TokenCounterTests
         {
             var counter = TokenCounter.Create(spec);
             Assert.IsType<Llama2Tokenizer>(counter);
+            Assert.Same(TokenCounter.Create(model), counter);   // one instance per model file
             Assert.Equal(2, counter.CountTokens("Hello world"));
         }
     }
