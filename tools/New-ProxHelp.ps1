@@ -19,6 +19,12 @@ Import-Module $ModuleManifest -Force
 $module = Get-Module Prox
 $commonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
 
+function TypeName([type] $t) {
+    $u = [Nullable]::GetUnderlyingType($t)
+    if ($u) { $t = $u }
+    if ($t -eq [System.Management.Automation.SwitchParameter]) { return 'SwitchParameter' }
+    $t.Name
+}
 function Esc([string] $s) { [System.Security.SecurityElement]::Escape($s) }
 function Paras([string] $text) {
     ($text -split "\r?\n\s*\r?\n" | Where-Object { $_.Trim() } | ForEach-Object { "<maml:para>$(Esc ($_.Trim() -replace '\s*\r?\n\s*', ' '))</maml:para>" }) -join ''
@@ -49,7 +55,7 @@ foreach ($cmd in $module.ExportedCmdlets.Values | Sort-Object Name) {
             $pos = if ($p.Position -ge 0) { $p.Position } else { 'named' }
             $isSwitch = $p.ParameterType -eq [switch]
             [void]$sb.Append("<command:parameter required=`"$($p.IsMandatory.ToString().ToLower())`" position=`"$pos`"><maml:name>$($p.Name)</maml:name>")
-            if (-not $isSwitch) { [void]$sb.Append("<command:parameterValue required=`"true`">$(Esc $p.ParameterType.Name)</command:parameterValue>") }
+            if (-not $isSwitch) { [void]$sb.Append("<command:parameterValue required=`"true`">$(Esc (TypeName $p.ParameterType))</command:parameterValue>") }
             [void]$sb.Append('</command:parameter>')
         }
         [void]$sb.AppendLine('</command:syntaxItem>')
@@ -66,10 +72,11 @@ foreach ($cmd in $module.ExportedCmdlets.Values | Sort-Object Name) {
         $position = ($attrs | Where-Object { $_.Position -ge 0 } | Select-Object -First 1)
         $pos = if ($position) { $position.Position } else { 'named' }
         $desc = if ($paramHelp.ContainsKey($p.Name)) { $paramHelp[$p.Name] } else { $problems.Add("$($cmd.Name): parameter -$($p.Name) is not described in $file"); '' }
-        $values = if ($p.ParameterType.IsEnum) { ' Values: ' + ([enum]::GetNames($p.ParameterType) -join ', ') + '.' } else { '' }
+        $enumType = if ([Nullable]::GetUnderlyingType($p.ParameterType)) { [Nullable]::GetUnderlyingType($p.ParameterType) } else { $p.ParameterType }
+        $values = if ($enumType.IsEnum) { ' Values: ' + ([enum]::GetNames($enumType) -join ', ') + '.' } else { '' }
         [void]$sb.Append("<command:parameter required=`"$($mandatory.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$pipeline`" position=`"$pos`">")
         [void]$sb.Append("<maml:name>$($p.Name)</maml:name><maml:description>$(Paras ($desc + $values))</maml:description>")
-        [void]$sb.Append("<command:parameterValue required=`"true`">$(Esc $p.ParameterType.Name)</command:parameterValue><dev:type><maml:name>$(Esc $p.ParameterType.FullName)</maml:name></dev:type>")
+        [void]$sb.Append("<command:parameterValue required=`"true`">$(Esc (TypeName $p.ParameterType))</command:parameterValue><dev:type><maml:name>$(Esc (TypeName $p.ParameterType))</maml:name></dev:type>")
         [void]$sb.AppendLine('</command:parameter>')
     }
     [void]$sb.AppendLine('</command:parameters>')

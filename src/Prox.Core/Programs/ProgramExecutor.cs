@@ -17,7 +17,7 @@ public static class ProgramExecutor
     /// <param name="stage">Doc or Chunk.</param>
     /// <param name="dialect">Strict (default) or Reference.</param>
     /// <param name="options">Thresholds and limits; <see cref="ExecutorOptions.Default"/> when null.</param>
-    public static ExecutionResult Execute(string text, string program, ProgramStage stage, ProgramDialect dialect = ProgramDialect.Strict, ExecutorOptions? options = null)
+    public static ExecutionResult Execute(string text, string program, ProgramStage stage = ProgramStage.Chunk, ProgramDialect dialect = ProgramDialect.Strict, ExecutorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         int? lineCount = dialect == ProgramDialect.Strict && stage == ProgramStage.Chunk ? text.AsSpan().Count('\n') + 1 : null;
