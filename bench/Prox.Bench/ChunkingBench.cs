@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using Prox.Chunking;
@@ -18,7 +17,7 @@ internal static class ChunkingBench
         for (var i = 0; i < args.Length; i++)
             if (args[i] == "--seconds" && i + 1 < args.Length) seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
 
-        var shared = Environment.GetEnvironmentVariable("PROX_SHARED") ?? Path.Combine(FindRepoRoot(), "..", "shared");
+        var shared = BenchHarness.SharedFolder();
         var corpus = Path.Combine(shared, "corpora/cc-2019-30-sample.jsonl.gz");
         var model = Path.Combine(shared, "tokenizers/llama2/tokenizer.model");
         if (!File.Exists(corpus) || !File.Exists(model))
@@ -44,42 +43,13 @@ internal static class ChunkingBench
         foreach (var spec in new[] { "whitespace", "cl100k_base", "o200k_base" })
         {
             var counter = TokenCounter.Create(spec);
-            Measure($"count tokens, {spec}", docs, bytes, seconds, d => counter.CountTokens(d));
+            BenchHarness.Measure($"count tokens, {spec}", docs, bytes, seconds, d => counter.CountTokens(d));
         }
-        Measure("count tokens, llama2", docs, bytes, seconds, d => llama.CountTokens(d));
-        Measure("ProX chunking (llama2 line costs)", docs, bytes, seconds, d => chunker.Split(d).Count);
-        Measure("ProX chunking + chunk prompts (text)", docs, bytes, seconds, d => chunker.Split(d).Sum(c => ProxPrompts.ForChunk(c).Length));
-        Measure("doc prompt ids (2000-token cut)", docs, bytes, seconds, d => ProxPrompts.EncodeDocument(llama, d).Length);
-        Measure("line numbering (whole document)", docs, bytes, seconds, d => LineNumbering.Number(d).Length);
+        BenchHarness.Measure("count tokens, llama2", docs, bytes, seconds, d => llama.CountTokens(d));
+        BenchHarness.Measure("ProX chunking (llama2 line costs)", docs, bytes, seconds, d => chunker.Split(d).Count);
+        BenchHarness.Measure("ProX chunking + chunk prompts (text)", docs, bytes, seconds, d => chunker.Split(d).Sum(c => ProxPrompts.ForChunk(c).Length));
+        BenchHarness.Measure("doc prompt ids (2000-token cut)", docs, bytes, seconds, d => ProxPrompts.EncodeDocument(llama, d).Length);
+        BenchHarness.Measure("line numbering (whole document)", docs, bytes, seconds, d => LineNumbering.Number(d).Length);
         return 0;
-    }
-
-    private static void Measure(string name, List<string> docs, long bytes, double seconds, Func<string, int> run)
-    {
-        long sink = 0;
-        var warm = Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
-            foreach (var d in docs) sink += run(d);
-
-        var passes = 0;
-        var allocBefore = GC.GetAllocatedBytesForCurrentThread();
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed.TotalSeconds < seconds)
-        {
-            foreach (var d in docs) sink += run(d);
-            passes++;
-        }
-        sw.Stop();
-        var alloc = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
-        var n = (double)passes * docs.Count;
-        Console.WriteLine($"| {name} | {n / sw.Elapsed.TotalSeconds:N0} | {passes * (double)bytes / 1e6 / sw.Elapsed.TotalSeconds:N1} | {alloc / n:N0} |");
-        if (sink == 42) Console.WriteLine();
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Prox.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 }
