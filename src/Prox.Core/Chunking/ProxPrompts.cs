@@ -54,7 +54,7 @@ public static class ProxPrompts
         // Past this many characters a document surely holds more than maxTokens tokens' worth of text... unless its tokens
         // are unusually long, which the check on the result below catches.
         long bound = Math.Max(4096L, maxTokens * 16L);
-        if (trimmed.Length > bound)
+        if (tokenizer.NewlineIsBoundary && trimmed.Length > bound)
         {
             int newline = trimmed[(int)bound..].IndexOf('\n');
             if (newline >= 0)

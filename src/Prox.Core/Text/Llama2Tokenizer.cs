@@ -32,7 +32,21 @@ public sealed class Llama2Tokenizer : ITokenCounter
     {
         _sp = sp;
         Name = name;
+        // The shortcuts below hold for LLaMA-2's model; another SentencePiece model may break them, so check the vocabulary.
+        var pieces = sp.Vocabulary.Keys;
+        WordwiseCounting = sp.AddDummyPrefix && sp.EscapeWhiteSpaces && !sp.TreatWhitespaceAsSuffix &&
+                           !pieces.Any(p => p.AsSpan(1).Contains('▁') && p.AsSpan().ContainsAnyExcept('▁'));
+        NewlineIsBoundary = !pieces.Any(p => p.Contains('\n'));
     }
+
+    /// <summary>
+    /// True when no piece holds '▁' after its first character unless it is all '▁' (with a dummy prefix and escaped
+    /// spaces): then a text can be counted word by word.
+    /// </summary>
+    internal bool WordwiseCounting { get; }
+
+    /// <summary>True when no piece contains '\n': then the ids of a text cut right after a '\n' begin the ids of the whole.</summary>
+    internal bool NewlineIsBoundary { get; }
 
     /// <summary>Loads a SentencePiece model file; its <see cref="Name"/> is <c>llama:</c> + folder/file name (<c>llama:llama2/tokenizer.model</c>).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="modelPath"/>.</exception>
@@ -87,6 +101,7 @@ public sealed class Llama2Tokenizer : ITokenCounter
     {
         int count = addBos ? 1 : 0;
         if (text.IsEmpty) return count;
+        if (!WordwiseCounting) return count + CountPart(text);
         var cache = _wordCounts.Value!;
         var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
         int start = 0;
@@ -191,7 +206,7 @@ public sealed class Llama2Tokenizer : ITokenCounter
         int wanted = maxTokens - ids.Count;
         // A LLaMA-2 token rarely covers more than ~8 characters; start there and double until enough ids are produced.
         long guess = Math.Max(256L, wanted * 8L);
-        while (guess < segment.Length)
+        while (NewlineIsBoundary && guess < segment.Length)
         {
             int newline = segment[(int)guess..].IndexOf('\n');
             if (newline < 0) break;

@@ -78,6 +78,8 @@ public class Llama2TokenizerTests
         var pieces = tok.Pieces.ToList();
         Assert.True(pieces.Count >= 32000);
         Assert.DoesNotContain(pieces, p => p.Contains('\n'));
+        Assert.True(tok.NewlineIsBoundary);
+        Assert.True(tok.WordwiseCounting);
     }
 
     [SkippableFact]
