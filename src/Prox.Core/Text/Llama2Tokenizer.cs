@@ -17,16 +17,9 @@ public sealed class Llama2Tokenizer : ITokenCounter
     private const string BosText = "<s>";
     private const string EosText = "</s>";
 
-    /// <summary>Words at most this long have their token counts cached.</summary>
-    private const int MaxCachedWordLength = 48;
-
-    /// <summary>Entries per thread (about 8 MB) before the cache starts over.</summary>
-    private const int MaxCacheEntries = 1 << 17;
-
     private readonly SentencePieceTokenizer _sp;
 
-    // Per-thread word -> token count (no BOS); thread-local so no locking is needed on the hot path.
-    private readonly ThreadLocal<Dictionary<string, int>> _wordCounts = new(() => new Dictionary<string, int>(StringComparer.Ordinal));
+    private readonly WordCountCache _words;
 
     private Llama2Tokenizer(SentencePieceTokenizer sp, string name)
     {
@@ -37,6 +30,7 @@ public sealed class Llama2Tokenizer : ITokenCounter
         WordwiseCounting = sp.AddDummyPrefix && sp.EscapeWhiteSpaces && !sp.TreatWhitespaceAsSuffix &&
                            !pieces.Any(p => p.AsSpan(1).Contains('▁') && p.AsSpan().ContainsAnyExcept('▁'));
         NewlineIsBoundary = !pieces.Any(p => p.Contains('\n'));
+        _words = new WordCountCache(WordCountCache.Cut.DropSpaceAfterNonSpace, CountPart);
     }
 
     /// <summary>
@@ -102,46 +96,7 @@ public sealed class Llama2Tokenizer : ITokenCounter
         int count = addBos ? 1 : 0;
         if (text.IsEmpty) return count;
         if (!WordwiseCounting) return count + CountPart(text);
-        var cache = _wordCounts.Value!;
-        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        int start = 0;
-        while (true)
-        {
-            int end = NextCut(text, start);
-            var part = text[start..end];
-            if (part.Length > MaxCachedWordLength)
-            {
-                count += CountPart(part);
-            }
-            else if (lookup.TryGetValue(part, out int cached))
-            {
-                count += cached;
-            }
-            else
-            {
-                int n = CountPart(part);
-                if (cache.Count >= MaxCacheEntries) cache.Clear();
-                lookup[part] = n;
-                count += n;
-            }
-            if (end == text.Length) return count;
-            start = end + 1;   // skip the space: the next part's dummy prefix stands for it
-        }
-    }
-
-    /// <summary>The next place at or after <paramref name="start"/> + 1 holding a space that follows a non-space; or the end.</summary>
-    private static int NextCut(ReadOnlySpan<char> text, int start)
-    {
-        int from = start + 1;
-        while (from < text.Length)
-        {
-            int space = text[from..].IndexOf(' ');
-            if (space < 0) break;
-            int at = from + space;
-            if (text[at - 1] != ' ') return at;
-            from = at + 1;
-        }
-        return text.Length;
+        return count + _words.Count(text);
     }
 
     /// <summary>Tokens of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
