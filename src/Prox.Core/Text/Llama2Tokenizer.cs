@@ -19,28 +19,27 @@ public sealed class Llama2Tokenizer : ITokenCounter
 
     private readonly SentencePieceTokenizer _sp;
 
-    private readonly WordCountCache _words;
+    private readonly PartCache<int> _counts;
+    private readonly PartCache<int[]> _ids;
+    private readonly int _spaceId;   // the lone '▁'
 
     private Llama2Tokenizer(SentencePieceTokenizer sp, string name)
     {
         _sp = sp;
         Name = name;
-        // The shortcuts below hold for LLaMA-2's model; another SentencePiece model may break them, so check the vocabulary.
-        var pieces = sp.Vocabulary.Keys;
-        WordwiseCounting = sp.AddDummyPrefix && sp.EscapeWhiteSpaces && !sp.TreatWhitespaceAsSuffix &&
-                           !pieces.Any(p => p.AsSpan(1).Contains('▁') && p.AsSpan().ContainsAnyExcept('▁'));
-        NewlineIsBoundary = !pieces.Any(p => p.Contains('\n'));
-        _words = new WordCountCache(WordCountCache.Cut.DropSpaceAfterNonSpace, CountPart);
+        // Word-wise encoding holds for LLaMA-2's model; another SentencePiece model may break it, so check the vocabulary.
+        WordWise = sp.AddDummyPrefix && sp.EscapeWhiteSpaces && !sp.TreatWhitespaceAsSuffix &&
+                   sp.Vocabulary.TryGetValue("▁", out _spaceId) &&
+                   !sp.Vocabulary.Keys.Any(p => p.AsSpan(1).Contains('▁') && p.AsSpan().ContainsAnyExcept('▁'));
+        _counts = new PartCache<int>(CountPart, maxEntries: 1 << 17);   // about 8 MB a thread
+        _ids = new PartCache<int[]>(EncodePart, maxEntries: 1 << 16);   // about 8 MB a thread
     }
 
     /// <summary>
-    /// True when no piece holds '▁' after its first character unless it is all '▁' (with a dummy prefix and escaped
-    /// spaces): then a text can be counted word by word.
+    /// True when a text can be encoded word by word (see <see cref="WordCut.DropSpaceAfterNonSpace"/>): the model adds a
+    /// dummy prefix, escapes spaces, and no piece holds '▁' after its first character unless it is all '▁'.
     /// </summary>
-    internal bool WordwiseCounting { get; }
-
-    /// <summary>True when no piece contains '\n': then the ids of a text cut right after a '\n' begin the ids of the whole.</summary>
-    internal bool NewlineIsBoundary { get; }
+    internal bool WordWise { get; }
 
     /// <summary>Loads a SentencePiece model file; its <see cref="Name"/> is <c>llama:</c> + folder/file name (<c>llama:llama2/tokenizer.model</c>).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="modelPath"/>.</exception>
@@ -86,30 +85,28 @@ public sealed class Llama2Tokenizer : ITokenCounter
 
     /// <summary>Number of tokens of <paramref name="text"/>, plus one when <paramref name="addBos"/> (as <c>len(tokenizer.encode(text))</c>).</summary>
     /// <remarks>
-    /// The text is counted word by word, each word's count cached per thread. This is exact: the text is cut only at a
-    /// space that follows a non-space character, and no LLaMA-2 piece spans such a place (a piece holds '▁' only as its
-    /// first character, or is all '▁'), so the tokens of the whole are the tokens of the parts. The space itself is
-    /// dropped from the cut and comes back as the part's dummy-prefix '▁'.
+    /// Counted word by word, each word's count cached per thread. This is exact: the text is cut only at a space that
+    /// follows a non-space character, and no LLaMA-2 piece spans such a place (a piece holds '▁' only as its first
+    /// character, or is all '▁'), so the tokens of the whole are the tokens of the parts. The space at a cut is dropped
+    /// and comes back as the next part's dummy-prefix '▁'.
     /// </remarks>
     public int CountTokens(ReadOnlySpan<char> text, bool addBos)
     {
         int count = addBos ? 1 : 0;
         if (text.IsEmpty) return count;
-        if (!WordwiseCounting) return count + CountPart(text);
-        return count + _words.Count(text);
+        if (!WordWise) return count + CountPart(text);
+        foreach (var part in new WordParts(text, WordCut.DropSpaceAfterNonSpace)) count += _counts.Get(part);
+        return count;
     }
-
-    /// <summary>Tokens of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
-    private int CountPart(ReadOnlySpan<char> part) =>
-        part.IsEmpty ? 1 : _sp.CountTokens(part, addBeginningOfSentence: false, addEndOfSentence: false);
 
     /// <summary>
     /// Encodes plain text (special-token strings are not recognised), with a dummy-prefix space as SentencePiece adds it.
     /// </summary>
     public int[] Encode(ReadOnlySpan<char> text, bool addBos)
     {
-        if (text.IsEmpty) return addBos ? [BosId] : [];
-        var ids = _sp.EncodeToIds(text, addBos, addEndOfSentence: false);
+        var ids = new List<int>(text.Length / 3 + 2);
+        if (addBos) ids.Add(BosId);
+        EncodeSegment(text, ids, int.MaxValue);
         return [.. ids];
     }
 
@@ -152,33 +149,39 @@ public sealed class Llama2Tokenizer : ITokenCounter
     }
 
     /// <summary>
-    /// Appends the ids of one special-token-free segment, at most up to <paramref name="maxTokens"/> ids in all. A long
-    /// segment is encoded by growing prefixes that end just after a '\n': no LLaMA-2 piece contains '\n' (it is the
-    /// byte-fallback token &lt;0x0A&gt;), so the ids of such a prefix are exactly the first ids of the whole segment.
+    /// Appends the ids of one special-token-free segment, at most up to <paramref name="maxTokens"/> ids in all. Word by
+    /// word (see <see cref="CountTokens(ReadOnlySpan{char}, bool)"/>), so a long segment is encoded only as far as needed.
     /// </summary>
     private void EncodeSegment(ReadOnlySpan<char> segment, List<int> ids, int maxTokens)
     {
-        int wanted = maxTokens - ids.Count;
-        // A LLaMA-2 token rarely covers more than ~8 characters; start there and double until enough ids are produced.
-        long guess = Math.Max(256L, wanted * 8L);
-        while (NewlineIsBoundary && guess < segment.Length)
+        if (segment.IsEmpty || ids.Count >= maxTokens) return;
+        if (!WordWise)
         {
-            int newline = segment[(int)guess..].IndexOf('\n');
-            if (newline < 0) break;
-            int cut = (int)guess + newline + 1;
-            var prefixIds = _sp.EncodeToIds(segment[..cut], addBeginningOfSentence: false, addEndOfSentence: false);
-            if (prefixIds.Count >= wanted)
-            {
-                for (int i = 0; i < wanted; i++) ids.Add(prefixIds[i]);
-                return;
-            }
-            guess = cut * 2L;
+            AppendUpTo(ids, EncodePart(segment), maxTokens);
+            return;
         }
-        var all = _sp.EncodeToIds(segment, addBeginningOfSentence: false, addEndOfSentence: false);
-        int take = Math.Min(wanted, all.Count);
-        for (int i = 0; i < take; i++) ids.Add(all[i]);
+        foreach (var part in new WordParts(segment, WordCut.DropSpaceAfterNonSpace))
+        {
+            AppendUpTo(ids, _ids.Get(part), maxTokens);
+            if (ids.Count >= maxTokens) return;
+        }
     }
 
-    /// <summary>The vocabulary pieces (for checks such as "no piece contains a newline").</summary>
-    internal IEnumerable<string> Pieces => _sp.Vocabulary.Keys;
+    private static void AppendUpTo(List<int> ids, int[] more, int maxTokens)
+    {
+        int take = Math.Min(more.Length, maxTokens - ids.Count);
+        ids.AddRange(take == more.Length ? more : more.AsSpan(0, take));
+    }
+
+    /// <summary>Ids of a whole text straight from the library, not word by word (the reference the word-wise path must equal).</summary>
+    internal int[] EncodeWhole(ReadOnlySpan<char> text, bool addBos) =>
+        text.IsEmpty ? (addBos ? [BosId] : []) : [.. _sp.EncodeToIds(text, addBos, addEndOfSentence: false)];
+
+    /// <summary>Tokens of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
+    private int CountPart(ReadOnlySpan<char> part) =>
+        part.IsEmpty ? 1 : _sp.CountTokens(part, addBeginningOfSentence: false, addEndOfSentence: false);
+
+    /// <summary>Ids of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
+    private int[] EncodePart(ReadOnlySpan<char> part) =>
+        part.IsEmpty ? [_spaceId] : [.. _sp.EncodeToIds(part, addBeginningOfSentence: false, addEndOfSentence: false)];
 }
