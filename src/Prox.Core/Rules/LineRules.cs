@@ -17,10 +17,11 @@ internal static class LineRules
     private static readonly SearchValues<string> ShortBoilerplate = SearchValues.Create(
     [
         // en
-        "all rights reserved", "©", "click here", "read more", "read »", "back to top", "sign in", "log in", "sign up",
+        "all rights reserved", "click here", "read more", "read »", "back to top", "sign in", "log in", "sign up",
         "subscribe", "newsletter", "share this", "share on", "follow us", "skip to content", "skip to main", "powered by",
         "terms of service", "terms and conditions", "leave a comment", "leave a reply", "add to cart", "forgot your password",
-        "view cart", "previous post", "next post", "related posts", "comments", "enable javascript",
+        "view cart", "previous post", "next post", "related posts", "comments", "enable javascript", "posted in", "posted on",
+        "tags:", "(← links)", "found this helpful", "jump to post", "write a review", "already registered", "create an account",
         // de
         "alle rechte vorbehalten", "impressum", "anmelden", "registrieren", "mehr erfahren", "weiterlesen",
         "zum seitenanfang", "nach oben", "in den warenkorb", "kommentar schreiben", "google maps",
@@ -57,6 +58,7 @@ internal static class LineRules
             if (reasons[i] is null && o.BoilerplateLines) reasons[i] = Boilerplate(lines[i], t, o);
         }
         if (o.BoilerplateLines && o.ShortRunMinLines > 0) ShortRuns(doc, o, reasons, first, end);
+        if (o.BoilerplateLines && o.RepeatedLineMinCount > 1) RepeatedLines(doc, o, reasons, first, end);
         return reasons;
     }
 
@@ -81,14 +83,21 @@ internal static class LineRules
     private static string? Boilerplate(in LineProfile p, ReadOnlySpan<char> t, RulesOptions o)
     {
         if (p.Letters == 0) return "prox.no_letters";
-        if (IsUrlLine(t)) return "prox.url";
+        if (o.RemoveUrlLines && IsUrlLine(t)) return "prox.url";
         int items = p.Separators + 1;
         if (p.Separators >= o.NavigationMinSeparators && !p.EndsTerminal
             && (double)p.AlphabeticWords / items <= o.NavigationMaxWordsPerItem)
             return "prox.navigation";
-        if (p.Words <= o.BoilerplateMaxWords && t.IndexOfAny(ShortBoilerplate) >= 0) return "prox.boilerplate";
+        if (p.Words <= o.BoilerplateMaxWords && (t.IndexOfAny(ShortBoilerplate) >= 0 || HasCopyrightSign(t))) return "prox.boilerplate";
         if (p.Words <= 4 * o.BoilerplateMaxWords && t.IndexOfAny(Consent) >= 0) return "prox.consent";
         return null;
+    }
+
+    /// <summary>A © that is not the tail of mojibake (UTF-8 read as Latin-1 turns é into "Ã©").</summary>
+    private static bool HasCopyrightSign(ReadOnlySpan<char> t)
+    {
+        int i = t.IndexOf('©');
+        return i == 0 || (i > 0 && t[i - 1] != 'Ã');
     }
 
     /// <summary>Every word is a URL or an e-mail address.</summary>
@@ -108,7 +117,26 @@ internal static class LineRules
         return words > 0;
     }
 
-    private static bool IsShort(in LineProfile p, RulesOptions o) => !p.IsBlank && p.Words <= o.ShortRunMaxWords && !p.EndsTerminal;
+    private static bool IsShort(in LineProfile p, RulesOptions o) =>
+        !p.IsBlank && !p.EndsTerminal && (p.Words <= o.ShortRunMaxWords || (p.StartsBullet && p.Words <= o.BulletRunMaxWords));
+
+    /// <summary>Short lines that occur at least <see cref="RulesOptions.RepeatedLineMinCount"/> times in the document (template text).</summary>
+    private static void RepeatedLines(TextProfile doc, RulesOptions o, string?[] reasons, int first, int end)
+    {
+        var lines = doc.Lines;
+        var counts = new Dictionary<ulong, int>();
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].IsBlank || lines[i].Words > o.RepeatedLineMaxWords) continue;
+            counts.TryGetValue(lines[i].Hash, out int c);
+            counts[lines[i].Hash] = c + 1;
+        }
+        for (int i = first; i < end; i++)
+        {
+            if (lines[i].IsBlank || lines[i].Words > o.RepeatedLineMaxWords) continue;
+            if (counts[lines[i].Hash] >= o.RepeatedLineMinCount) reasons[i] ??= "prox.repeated_line";
+        }
+    }
 
     private static void ShortRuns(TextProfile doc, RulesOptions o, string?[] reasons, int first, int end)
     {

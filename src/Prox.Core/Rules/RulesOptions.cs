@@ -133,6 +133,18 @@ public sealed record RulesOptions
     /// <summary>Prox: a line with at most this many words and no terminal punctuation counts as short for runs (default 3).</summary>
     public int ShortRunMaxWords { get; init; } = 3;
 
+    /// <summary>Prox: lines starting with a bullet and holding at most this many words (no terminal punctuation) also count as short for runs (default 3).</summary>
+    public int BulletRunMaxWords { get; init; } = 3;
+
+    /// <summary>Prox: a line of at most <see cref="RepeatedLineMaxWords"/> words occurring at least this often in the document is template text (default 0 = off).</summary>
+    public int RepeatedLineMinCount { get; init; }
+
+    /// <summary>Prox: the longest line (words) the repeated-line rule considers (default 12).</summary>
+    public int RepeatedLineMaxWords { get; init; } = 12;
+
+    /// <summary>Prox: remove lines made only of URLs / e-mail addresses (default off: on the Turku labels such lines are more often kept references).</summary>
+    public bool RemoveUrlLines { get; init; }
+
     /// <summary>Prox: normalize away inline markers (<c>[edit]</c>, <c>[Bearbeiten | Quelltext bearbeiten]</c>, <c>read »</c>, …) in kept lines (default on in ProxRules).</summary>
     public bool NormalizeInlineMarkers { get; init; }
 
@@ -164,8 +176,7 @@ public sealed record RulesOptions
     /// </summary>
     public static RulesOptions ProxRules { get; } = new()
     {
-        BoilerplateLines = true, C4RemoveJavascriptLines = true, C4RemovePolicyLines = true,
-        NormalizeInlineMarkers = true, DropLoremIpsum = true,
+        BoilerplateLines = true, C4RemovePolicyLines = true, NormalizeInlineMarkers = true, DropLoremIpsum = true,
     };
 
     /// <summary>
