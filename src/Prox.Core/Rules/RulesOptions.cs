@@ -118,14 +118,14 @@ public sealed record RulesOptions
     /// <summary>Prox line rules on: navigation/separator lines, symbol or number-only lines, URL-only lines, short runs, boilerplate phrases (en/de/es/fi).</summary>
     public bool BoilerplateLines { get; init; }
 
-    /// <summary>Prox: a line with at least this many separators (<c>| » › • · ►</c>) whose items are short is navigation (default 2).</summary>
-    public int NavigationMinSeparators { get; init; } = 2;
+    /// <summary>Prox: a line with at least this many separators (<c>| » › • · ►</c>) whose items are short is navigation (default 3).</summary>
+    public int NavigationMinSeparators { get; init; } = 3;
 
     /// <summary>Prox: navigation items hold at most this many words on average (default 3).</summary>
     public double NavigationMaxWordsPerItem { get; init; } = 3;
 
-    /// <summary>Prox: boilerplate phrases only remove lines of at most this many words (default 12; consent lines: 4×).</summary>
-    public int BoilerplateMaxWords { get; init; } = 12;
+    /// <summary>Prox: boilerplate phrases only remove lines of at most this many words (default 20; consent lines: 4×).</summary>
+    public int BoilerplateMaxWords { get; init; } = 20;
 
     /// <summary>Prox: a run of at least this many consecutive short unpunctuated lines (menus, link lists) is removed (default 4; 0 = off).</summary>
     public int ShortRunMinLines { get; init; } = 4;
@@ -133,8 +133,8 @@ public sealed record RulesOptions
     /// <summary>Prox: a line with at most this many words and no terminal punctuation counts as short for runs (default 3).</summary>
     public int ShortRunMaxWords { get; init; } = 3;
 
-    /// <summary>Prox: lines starting with a bullet and holding at most this many words (no terminal punctuation) also count as short for runs (default 3).</summary>
-    public int BulletRunMaxWords { get; init; } = 3;
+    /// <summary>Prox: lines starting with a bullet and holding at most this many words (no terminal punctuation) also count as short for runs (default 8).</summary>
+    public int BulletRunMaxWords { get; init; } = 8;
 
     /// <summary>Prox: a line of at most <see cref="RepeatedLineMaxWords"/> words occurring at least this often in the document is template text (default 0 = off).</summary>
     public int RepeatedLineMinCount { get; init; }
