@@ -67,6 +67,9 @@ public sealed record QualityReport
     /// <summary>Fraction of scored lines labelled keep (the keep-all baseline's keep precision).</summary>
     public double LabelledKeepFraction => Ratio(TrueKeep + FalseRemove, Lines);
 
+    /// <summary>The keep-class F1 of the trivial baseline that keeps every line: 2p / (1 + p), p = <see cref="LabelledKeepFraction"/>.</summary>
+    public double BaselineF1 => Harmonic(LabelledKeepFraction, Lines == 0 ? 0 : 1);
+
     private static double Ratio(int a, int b) => b == 0 ? 0 : (double)a / b;
 
     private static double Harmonic(double p, double r) => p + r == 0 ? 0 : 2 * p * r / (p + r);

@@ -7,6 +7,7 @@ internal static class ProgramWriter
 {
     public const string KeepDoc = "keep_doc()";
     public const string DropDoc = "drop_doc()";
+    public const string KeepChunk = "keep_chunk()";
 
     /// <summary>
     /// A normalize argument both dialects read back exactly: not empty, not a lone space, and free of the characters
@@ -24,7 +25,7 @@ internal static class ProgramWriter
 
     /// <summary>
     /// The chunk program: one <c>remove_lines</c> per maximal run of removed lines (inclusive ends, global indices),
-    /// then the normalizations; <c>keep_doc()</c> when there is nothing to do.
+    /// then the normalizations; <c>keep_chunk()</c> when there is nothing to do.
     /// </summary>
     public static string Chunk(string?[] reasons, IReadOnlyList<NormalizeEdit> edits)
     {
@@ -42,6 +43,6 @@ internal static class ProgramWriter
             if (sb.Length > 0) sb.Append('\n');
             sb.Append("normalize(source_str=\"").Append(e.Source).Append("\", target_str=\"").Append(e.Target).Append("\")");
         }
-        return sb.Length == 0 ? KeepDoc : sb.ToString();
+        return sb.Length == 0 ? KeepChunk : sb.ToString();
     }
 }

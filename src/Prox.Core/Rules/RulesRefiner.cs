@@ -7,7 +7,7 @@ namespace Prox.Rules;
 /// The expert heuristics the ProX paper compares against (Gopher, C4, FineWeb, and Prox's own structural boilerplate
 /// rules), compiled into ProX programs: doc stage → <c>drop_doc()</c>/<c>keep_doc()</c>; chunk stage →
 /// <c>remove_lines(line_start=a, line_end=b)</c> per run of removed lines (inclusive, global 0-based indices) and
-/// <c>normalize(source_str="…", target_str="")</c> for inline markers, or <c>keep_doc()</c> when nothing changes.
+/// <c>normalize(source_str="…", target_str="")</c> for inline markers, or <c>keep_chunk()</c> when nothing changes.
 /// Programs hold plain ops only; <see cref="Explain"/> says which rule produced each op. Deterministic and thread-safe.
 /// </summary>
 /// <example><code>
