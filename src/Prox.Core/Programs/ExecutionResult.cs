@@ -75,6 +75,12 @@ public sealed class ExecutionResult
     /// <summary>The program that ran.</summary>
     public ProxProgram Program { get; }
 
+    /// <summary>The program's operations (same as <c>Program.Operations</c>).</summary>
+    public IReadOnlyList<ProgramOperation> Operations => Program.Operations;
+
+    /// <summary>The program's diagnostics (same as <c>Program.Diagnostics</c>).</summary>
+    public IReadOnlyList<ProgramDiagnostic> Diagnostics => Program.Diagnostics;
+
     /// <summary>True when the document is removed from the corpus.</summary>
     public bool Dropped { get; }
 

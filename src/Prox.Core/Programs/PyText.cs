@@ -10,12 +10,16 @@ namespace Prox.Programs;
 /// </summary>
 internal static class PyText
 {
-    /// <summary>Python <c>str.isspace</c> for one UTF-16 unit (every Python whitespace code point is in the BMP).</summary>
+    /// <summary>
+    /// Python <c>str.isspace</c> for one UTF-16 unit. Every Python whitespace code point is in the BMP:
+    /// U+0009–U+000D, U+001C–U+001F, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsWhiteSpace(char c)
     {
         if (c < 0x80) return c == ' ' || (uint)(c - '\t') <= '\r' - '\t' || (uint)(c - '\x1c') <= 3;
-        return char.IsWhiteSpace(c);
+        return c == '\u0085' || c == '\u00a0' || c == '\u1680' || (uint)(c - '\u2000') <= 0x0a ||
+               c == '\u2028' || c == '\u2029' || c == '\u202f' || c == '\u205f' || c == '\u3000';
     }
 
     /// <summary>The number of words of Python's <c>len(text.split())</c>: maximal runs of non-whitespace.</summary>
@@ -27,34 +31,16 @@ internal static class PyText
         if (Vector256.IsHardwareAccelerated && text.Length >= Vector256<ushort>.Count)
         {
             ref var start = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(text));
-            var space = Vector256.Create((ushort)' ');
-            var tab = Vector256.Create((ushort)'\t');
-            var fourTab = Vector256.Create((ushort)('\r' - '\t'));
-            var fs = Vector256.Create((ushort)0x1c);
-            var three = Vector256.Create((ushort)3);
-            var ascii = Vector256.Create((ushort)0x7f);
             var last = text.Length - Vector256<ushort>.Count;
             while (i <= last)
             {
                 var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                if (Vector256.GreaterThanAny(v, ascii))
-                {
-                    // A block with non-ASCII characters goes through the scalar test.
-                    for (var k = 0; k < Vector256<ushort>.Count; k++)
-                    {
-                        var sp = IsWhiteSpace(text[i + k]);
-                        if (!sp && prevSpace) words++;
-                        prevSpace = sp;
-                    }
-                    i += Vector256<ushort>.Count;
-                    continue;
-                }
-                var ws = Vector256.Equals(v, space)
-                       | Vector256.LessThanOrEqual(v - tab, fourTab)
-                       | Vector256.LessThanOrEqual(v - fs, three);
-                var wsMask = ws.ExtractMostSignificantBits();            // bit k set = char k is whitespace
+                var ws = AsciiWhiteSpace(v);
+                if (Vector256.GreaterThanAny(v, Vector256.Create((ushort)0x7f)))
+                    ws |= NonAsciiWhiteSpace(v);
+                var wsMask = ws.ExtractMostSignificantBits();           // bit k set = char k is whitespace
                 var nonWs = ~wsMask & 0xFFFFu;
-                var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u); // whitespace before char k
+                var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);  // whitespace before char k
                 words += System.Numerics.BitOperations.PopCount(nonWs & prevMask);
                 prevSpace = (wsMask & 0x8000u) != 0;
                 i += Vector256<ushort>.Count;
@@ -68,6 +54,24 @@ internal static class PyText
         }
         return words;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ushort> AsciiWhiteSpace(Vector256<ushort> v) =>
+        Vector256.Equals(v, Vector256.Create((ushort)' '))
+        | Vector256.LessThanOrEqual(v - Vector256.Create((ushort)'\t'), Vector256.Create((ushort)('\r' - '\t')))
+        | Vector256.LessThanOrEqual(v - Vector256.Create((ushort)0x1c), Vector256.Create((ushort)3));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ushort> NonAsciiWhiteSpace(Vector256<ushort> v) =>
+        Vector256.Equals(v, Vector256.Create((ushort)0x85))
+        | Vector256.Equals(v, Vector256.Create((ushort)0xa0))
+        | Vector256.Equals(v, Vector256.Create((ushort)0x1680))
+        | Vector256.LessThanOrEqual(v - Vector256.Create((ushort)0x2000), Vector256.Create((ushort)0x0a))
+        | Vector256.Equals(v, Vector256.Create((ushort)0x2028))
+        | Vector256.Equals(v, Vector256.Create((ushort)0x2029))
+        | Vector256.Equals(v, Vector256.Create((ushort)0x202f))
+        | Vector256.Equals(v, Vector256.Create((ushort)0x205f))
+        | Vector256.Equals(v, Vector256.Create((ushort)0x3000));
 
     /// <summary>Python <c>str.strip()</c> (whitespace) of a span.</summary>
     public static ReadOnlySpan<char> Strip(ReadOnlySpan<char> s)
