@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 
 namespace Prox.Rules;
 
@@ -14,7 +15,7 @@ internal static class LineRules
         StringComparison.OrdinalIgnoreCase);
 
     // Boilerplate that only a short line is (menus, footers, prompts), per language.
-    private static readonly SearchValues<string> ShortBoilerplate = SearchValues.Create(
+    private static readonly PhraseSet ShortBoilerplate = new(
     [
         // en
         "all rights reserved", "click here", "read more", "read »", "back to top", "sign in", "log in", "sign up",
@@ -31,14 +32,14 @@ internal static class LineRules
         // fi
         "kaikki oikeudet pidätetään", "kirjaudu", "rekisteröidy", "lue lisää", "uutiskirje", "lisää ostoskoriin",
         "palaa ylös",
-    ], StringComparison.OrdinalIgnoreCase);
+    ]);
 
     // Consent / privacy text: may be a long line.
-    private static readonly SearchValues<string> Consent = SearchValues.Create(
+    private static readonly PhraseSet Consent = new(
     [
         "cookie", "privacy policy", "datenschutz", "personenbezogenen daten", "política de privacidad", "política de cookies",
         "tietosuoja", "evästei", "evästee",
-    ], StringComparison.OrdinalIgnoreCase);
+    ]);
 
     /// <summary>
     /// The removal rule for each line of the document (null = kept), for lines <paramref name="first"/> … first+count-1;
@@ -88,8 +89,8 @@ internal static class LineRules
         if (p.Separators >= o.NavigationMinSeparators && !p.EndsTerminal
             && (double)p.AlphabeticWords / items <= o.NavigationMaxWordsPerItem)
             return "prox.navigation";
-        if (p.Words <= o.BoilerplateMaxWords && (t.IndexOfAny(ShortBoilerplate) >= 0 || HasCopyrightSign(t))) return "prox.boilerplate";
-        if (p.Words <= 4 * o.BoilerplateMaxWords && t.IndexOfAny(Consent) >= 0) return "prox.consent";
+        if (p.Words <= o.BoilerplateMaxWords && (ShortBoilerplate.Matches(t) || HasCopyrightSign(t))) return "prox.boilerplate";
+        if (p.Words <= 4 * o.BoilerplateMaxWords && Consent.Matches(t)) return "prox.consent";
         return null;
     }
 
@@ -152,5 +153,27 @@ internal static class LineRules
             if (i - s < o.ShortRunMinLines) continue;
             for (int k = Math.Max(s, first); k < Math.Min(i, end); k++) reasons[k] ??= "prox.short_run";
         }
+    }
+
+    /// <summary>
+    /// Case-insensitive phrase search. ASCII phrases go through one search; phrases with other characters are only
+    /// tried on lines that hold a non-ASCII character.
+    /// </summary>
+    private sealed class PhraseSet
+    {
+        private readonly SearchValues<string> _ascii;
+        private readonly SearchValues<string> _other;
+
+        public PhraseSet(string[] phrases)
+        {
+            var ascii = new List<string>();
+            var other = new List<string>();
+            foreach (var p in phrases) (Ascii.IsValid(p) ? ascii : other).Add(p);
+            _ascii = SearchValues.Create(ascii.ToArray(), StringComparison.OrdinalIgnoreCase);
+            _other = SearchValues.Create(other.ToArray(), StringComparison.OrdinalIgnoreCase);
+        }
+
+        public bool Matches(ReadOnlySpan<char> line) =>
+            line.IndexOfAny(_ascii) >= 0 || (!Ascii.IsValid(line) && line.IndexOfAny(_other) >= 0);
     }
 }

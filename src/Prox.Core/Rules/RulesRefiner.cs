@@ -49,7 +49,16 @@ public sealed class RulesRefiner : IProgramGenerator
     public RulesDecision Explain(ProgramRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var doc = TextProfile.Analyze(request.DocumentText ?? "");
+        var text = request.DocumentText ?? "";
+        var o = Options;
+        if (request.Stage == ProgramStage.Doc && !(o.GopherQuality || o.GopherRepetition || o.C4Document || o.FineWebQuality))
+        {
+            // Only the lorem-ipsum check is on: no line profile needed.
+            List<RuleFinding> lorem = o.DropLoremIpsum && text.Contains("lorem ipsum", StringComparison.OrdinalIgnoreCase)
+                ? [new RuleFinding("prox.lorem_ipsum", 1, "contains", 1)] : [];
+            return new RulesDecision(ProgramStage.Doc, lorem.Count > 0 ? ProgramWriter.DropDoc : ProgramWriter.KeepDoc, lorem, [], []);
+        }
+        var doc = TextProfile.Analyze(text);
         if (request.Stage == ProgramStage.Doc)
         {
             var c4Removed = Options.C4Document && Options.C4MinSentences > 0 ? LineRules.C4Removed(doc, Options) : null;
