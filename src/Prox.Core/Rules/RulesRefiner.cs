@@ -33,6 +33,9 @@ public sealed class RulesRefiner : IProgramGenerator
     public bool UsesTokenChunks => false;
 
     /// <inheritdoc />
+    public bool SupportsConcurrentCalls => true;
+
+    /// <inheritdoc />
     public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
