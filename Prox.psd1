@@ -10,6 +10,8 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'module/formats/Programs.format.ps1xml'
+        'module/formats/Corpus.format.ps1xml'
+        'module/formats/Quality.format.ps1xml'
     )
     CmdletsToExport      = '*'
     FunctionsToExport    = @()

@@ -356,12 +356,15 @@ internal static class StrictParser
             return;
         }
         // Overlapping ranges: sorted by start, compare with the furthest end so far.
-        var ranges = new List<ProgramOperation>();
-        foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) ranges.Add(op);
-        if (ranges.Count < 2) return;
-        ranges.Sort((x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.SourceLine.CompareTo(y.SourceLine));
+        var rangeCount = 0;
+        foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) rangeCount++;
+        if (rangeCount < 2) return;
+        var ranges = new ProgramOperation[rangeCount];
+        var n = 0;
+        foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) ranges[n++] = op;
+        Array.Sort(ranges, ByStartThenLine);
         var furthest = ranges[0];
-        for (var k = 1; k < ranges.Count; k++)
+        for (var k = 1; k < ranges.Length; k++)
         {
             var r = ranges[k];
             if (r.Start <= furthest.End)
@@ -370,6 +373,9 @@ internal static class StrictParser
             if (r.End > furthest.End) furthest = r;
         }
     }
+
+    private static readonly Comparison<ProgramOperation> ByStartThenLine =
+        static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.SourceLine.CompareTo(y.SourceLine);
 
     private static bool Fail(ProgramBuilder b, int line, int column, string code, string message)
     {
