@@ -1,15 +1,17 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor, chunking
+// Modes: executor, chunking, rules
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
     "chunking" => Prox.Bench.ChunkingBench.Run(args[1..]),
+    "rules" => Prox.Bench.RulesBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n" +
-                            "  chunking [--seconds N]   token counting, ProX chunking and prompts over the shared CC sample");
+                            "  chunking [--seconds N]   token counting, ProX chunking and prompts over the shared CC sample\n" +
+                            "  rules [--seconds N] [--preset P]   rules refiner per preset and stage (CC sample, Turku train)");
     return 2;
 }
