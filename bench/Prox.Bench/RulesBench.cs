@@ -43,6 +43,27 @@ internal static class RulesBench
         foreach (var (name, texts) in sets)
             Console.WriteLine($"{name}: {texts.Count} documents, {texts.Sum(Utf8Bytes) / 1e6:F2} MB UTF-8");
         Console.WriteLine();
+        if (args.Contains("--parts"))
+        {
+            // The parts of the ProxRules chunk stage on their own.
+            Console.WriteLine("| corpus | part | documents/s | MB/s | bytes allocated/document |");
+            Console.WriteLine("|---|---|---:|---:|---:|");
+            foreach (var (name, texts) in sets)
+            {
+                long bytes = texts.Sum(Utf8Bytes);
+                var profiles = texts.Select(TextProfile.Analyze).ToList();
+                BenchHarness.Measure($"{name} | line profile", texts, bytes, seconds, t => TextProfile.Analyze(t).Lines.Length);
+                BenchHarness.Measure($"{name} | line profile + phrase scans", texts, bytes, seconds,
+                    t => LineRules.C4Removed(TextProfile.Analyze(t), RulesOptions.ProxRules).Length);
+                foreach (var (label, o) in new[] { ("policy", RulesOptions.ProxRules with { BoilerplateLines = false }),
+                             ("javascript", new RulesOptions { C4RemoveJavascriptLines = true }) })
+                    BenchHarness.Measure($"{name} | line profile + {label} scan", texts, bytes, seconds,
+                        t => LineRules.C4Removed(TextProfile.Analyze(t), o).Length);
+                BenchHarness.Measure($"{name} | line rules (profiled)", profiles, bytes, seconds,
+                    p => LineRules.Classify(p, RulesOptions.ProxRules, 0, p.Lines.Length).Length);
+            }
+            return 0;
+        }
         Console.WriteLine("| corpus | preset | stage | documents/s | MB/s | bytes allocated/document |");
         Console.WriteLine("|---|---|---|---:|---:|---:|");
         foreach (var (name, texts) in sets)

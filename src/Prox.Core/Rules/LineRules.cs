@@ -217,32 +217,86 @@ internal static class LineRules
     }
 
     /// <summary>
-    /// Case-insensitive phrase search. ASCII phrases go through one search; phrases with other characters are only
-    /// tried on texts that hold a non-ASCII character.
+    /// Case-insensitive (<see cref="StringComparison.OrdinalIgnoreCase"/>) phrase search over a whole text, with a
+    /// cheap exact prefilter: a phrase can only start where the next four characters, folded to ASCII lower case, hash
+    /// into a bitmap of the phrases' four-character prefixes — or where one of them is not ASCII (such a character may
+    /// match a phrase character only case-insensitively, so those windows always pass). A candidate is confirmed with
+    /// <see cref="MemoryExtensions.StartsWith(ReadOnlySpan{char}, ReadOnlySpan{char}, StringComparison)"/> against the
+    /// phrases whose first character is the candidate's, upper-cased (every phrase starts with an ASCII character).
+    /// Phrases with non-ASCII characters are only tried on texts holding one (none of their characters folds to ASCII).
     /// </summary>
     private sealed class PhraseSet
     {
-        private readonly SearchValues<string> _ascii;
-        private readonly SearchValues<string> _other;
+        private const int PrefixLength = 4, HashBits = 12;
+        private readonly ulong[] _prefixes = new ulong[(1 << HashBits) / 64];
+        private readonly string[][] _byFirst = new string[128][];
 
         public PhraseSet(string[] phrases)
         {
-            var ascii = new List<string>();
-            var other = new List<string>();
-            foreach (var p in phrases) (Ascii.IsValid(p) ? ascii : other).Add(p);
-            _ascii = SearchValues.Create(ascii.ToArray(), StringComparison.OrdinalIgnoreCase);
-            _other = SearchValues.Create(other.ToArray(), StringComparison.OrdinalIgnoreCase);
+            for (int c = 0; c < _byFirst.Length; c++) _byFirst[c] = [];
+            // ASCII phrases first, so that an ASCII-only text stops before the others.
+            foreach (var p in phrases.OrderBy(p => Ascii.IsValid(p) ? 0 : 1))
+            {
+                if (p.Length <= PrefixLength || p[0] >= 128)
+                    throw new ArgumentException($"phrase '{p}' is too short for the prefilter or starts with a non-ASCII character", nameof(phrases));
+                ref var bucket = ref _byFirst[char.ToLowerInvariant(p[0])];
+                bucket = [.. bucket, p];
+                uint window = 0;
+                bool asciiPrefix = true;
+                for (int k = 0; k < PrefixLength; k++)
+                {
+                    asciiPrefix &= p[k] < 128;
+                    window = (window << 8) | Fold(p[k]);
+                }
+                // A prefix with a non-ASCII character needs no bit: such windows always pass.
+                if (asciiPrefix) _prefixes[Bucket(window) >> 6] |= 1UL << (int)Bucket(window);
+            }
         }
 
-        /// <summary>
-        /// Sets <paramref name="bit"/> on every line holding a phrase: the ASCII phrases in one scan of the whole text,
-        /// the others only when the text holds a non-ASCII character (a phrase with a non-ASCII character cannot match
-        /// ASCII-only text: none of their characters folds to ASCII).
-        /// </summary>
+        private static uint Fold(char c) => c < 128 ? char.ToLowerInvariant(c) : 0u;
+
+        private static uint Bucket(uint window) => (window * 0x9E3779B1u) >> (32 - HashBits);
+
+        /// <summary>Sets <paramref name="bit"/> on every line holding a phrase.</summary>
         public void Mark(TextProfile doc, byte[] flags, byte bit)
         {
-            LineRules.Mark(doc, flags, bit, _ascii);
-            if (!Ascii.IsValid(doc.Text)) LineRules.Mark(doc, flags, bit, _other);
+            var text = doc.Text.AsSpan();
+            bool asciiText = Ascii.IsValid(text);
+            var prefixes = _prefixes;
+            int line = 0, fillStart = 0, lastNonAscii = -1;
+            uint window = 0;
+            for (int j = 0; j < text.Length; j++)
+            {
+                char c = text[j];
+                if (c >= 128) lastNonAscii = j;
+                window = (window << 8) | Fold(c);
+                int i = j - (PrefixLength - 1);
+                if (i < fillStart) continue;
+                if (lastNonAscii < i)
+                {
+                    uint b = Bucket(window);
+                    if ((prefixes[b >> 6] & (1UL << (int)b)) == 0) continue;
+                }
+                if (!StartsWithPhrase(text[i..], asciiText)) continue;
+                line = doc.LineAt(i, line);
+                flags[line] |= bit;
+                // Next line: restart the window there.
+                fillStart = NextLine(doc.Lines, line++);
+                j = fillStart - 1;
+                window = 0;
+            }
+        }
+
+        private bool StartsWithPhrase(ReadOnlySpan<char> at, bool asciiText)
+        {
+            char first = char.ToUpperInvariant(at[0]);
+            if (first >= 128) return false;
+            foreach (var p in _byFirst[char.ToLowerInvariant(first)])
+            {
+                if (asciiText && !Ascii.IsValid(p)) break; // the non-ASCII phrases come last
+                if (at.StartsWith(p, StringComparison.OrdinalIgnoreCase)) return true;
+            }
+            return false;
         }
     }
 }
