@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace Prox.Programs;
 
@@ -139,9 +140,11 @@ public static class ProgramExecutor
         }
         else
         {
-            processed = RemoveLines(current, raw!, clippedCount, lineCount, out var removedWords);
-            // Runs are separated by '\n', which is whitespace, so words add up over lines.
-            wordsOut = (ReferenceEquals(current, text) ? wordsIn : PyText.CountWords(current)) - removedWords;
+            // Runs are separated by '\n', which is whitespace, so words add up over lines: unchanged text counts only
+            // the (usually few) removed lines; normalized text counts the kept lines while copying them.
+            var unchanged = ReferenceEquals(current, text);
+            processed = RemoveLines(current, raw!, clippedCount, lineCount, countRemoved: unchanged, out var counted);
+            wordsOut = unchanged ? wordsIn - counted : counted;
         }
 
         bool dropped;
@@ -227,8 +230,11 @@ public static class ProgramExecutor
 
     private static int MergedRangeError(long start, long end, int lineCount) => start >= lineCount || end >= lineCount ? 1 : 0;
 
-    /// <summary>Joins the kept runs of lines with <c>\n</c>; counts the words of the removed lines.</summary>
-    private static string RemoveLines(string text, long[] ranges, int count, int lineCount, out int removedWords)
+    /// <summary>
+    /// Joins the kept runs of lines with <c>\n</c>; counts the words of the removed lines (<paramref name="countRemoved"/>)
+    /// or of the kept ones (counted while copying).
+    /// </summary>
+    private static string RemoveLines(string text, long[] ranges, int count, int lineCount, bool countRemoved, out int words)
     {
         // Merge the clipped ranges (small: sort a copy of (start, end) pairs by start).
         Span<long> small = count <= 32 ? stackalloc long[2 * count] : default;
@@ -264,7 +270,7 @@ public static class ProgramExecutor
         var line = 0;      // line index at `pos`
         var pos = 0;       // start offset of `line`
         var total = 0;
-        removedWords = 0;
+        words = 0;
         for (var m = 0; m <= merged; m++)
         {
             var keepFrom = m == 0 ? 0 : (int)pairs[2 * (m - 1) + 1] + 1;
@@ -280,7 +286,7 @@ public static class ProgramExecutor
                     pos += nl + 1;
                     line++;
                 }
-                removedWords += PyText.CountWords(span[removedStart..Math.Min(pos, span.Length)]);
+                if (countRemoved) words += PyText.CountWords(span[removedStart..Math.Min(pos, span.Length)]);
             }
             if (keepFrom > keepTo) continue;
             var start = pos;
@@ -304,19 +310,24 @@ public static class ProgramExecutor
             return "";
         }
         total += runCount - 1; // separators
-        var result = string.Create(total, (text, runs, runCount), static (dest, state) =>
+        var keptWords = new StrongBox<int>();
+        var result = string.Create(total, (text, runs, runCount, countKept: !countRemoved, keptWords), static (dest, state) =>
         {
-            var (src, r, n) = state;
+            var (src, r, n, countKept, box) = state;
             var at = 0;
+            var w = 0;
             for (var k = 0; k < n; k++)
             {
                 if (k > 0) dest[at++] = '\n';
                 var piece = src.AsSpan(r[2 * k], r[2 * k + 1] - r[2 * k]);
-                piece.CopyTo(dest[at..]);
+                if (countKept) w += PyText.CopyAndCountWords(piece, dest[at..]);
+                else piece.CopyTo(dest[at..]);
                 at += piece.Length;
             }
+            box.Value = w;
         });
         ArrayPool<int>.Shared.Return(runs);
+        if (!countRemoved) words = keptWords.Value;
         return result;
     }
 }

@@ -67,6 +67,46 @@ internal static class PyText
         return words;
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> into <paramref name="destination"/> and returns its word count, reading the
+    /// text once (for building an output while counting its words).
+    /// </summary>
+    public static int CopyAndCountWords(ReadOnlySpan<char> source, Span<char> destination)
+    {
+        if (destination.Length < source.Length) throw new ArgumentException("destination too short", nameof(destination));
+        var words = 0;
+        var i = 0;
+        var prevSpace = true;
+        if (Vector256.IsHardwareAccelerated && source.Length >= Vector256<ushort>.Count)
+        {
+            ref var src = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source));
+            ref var dst = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination));
+            var last = source.Length - Vector256<ushort>.Count;
+            var asciiMax = Vector256.Create((ushort)0x7f);
+            while (i <= last)
+            {
+                var v = Vector256.LoadUnsafe(ref src, (nuint)i);
+                v.StoreUnsafe(ref dst, (nuint)i);
+                var ws = AsciiWhiteSpace(v);
+                if (Vector256.GreaterThanAny(v, asciiMax)) ws |= NonAsciiWhiteSpace(v);
+                var wsMask = ws.ExtractMostSignificantBits();
+                var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);
+                words += System.Numerics.BitOperations.PopCount(~wsMask & 0xFFFFu & prevMask);
+                prevSpace = (wsMask & 0x8000u) != 0;
+                i += Vector256<ushort>.Count;
+            }
+        }
+        for (; i < source.Length; i++)
+        {
+            var c = source[i];
+            destination[i] = c;
+            var isSpace = IsWhiteSpace(c);
+            if (!isSpace && prevSpace) words++;
+            prevSpace = isSpace;
+        }
+        return words;
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ushort> AsciiWhiteSpace(Vector256<ushort> v) =>
         Vector256.Equals(v, Vector256.Create((ushort)' '))

@@ -99,7 +99,7 @@ internal static class StrictParser
                 var k = SkipSpace(line, j);
                 if (k < line.Length && line[k] == '=')
                 {
-                    arg.Name = line[i..j].ToString();
+                    arg.Name = KeywordName(line[i..j]);
                     i = SkipSpace(line, k + 1);
                     if (i >= line.Length)
                         return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"missing value for '{arg.Name}'");
@@ -383,6 +383,17 @@ internal static class StrictParser
         b.Diagnostic(DiagnosticSeverity.Error, line, column, code, message);
         return true; // keep parsing the next lines
     }
+
+    // The documented parameter names come back as the same string instances (no allocation, fast equality).
+    private static string KeywordName(ReadOnlySpan<char> name) => name switch
+    {
+        "line_start" => "line_start",
+        "line_end" => "line_end",
+        "source_str" => "source_str",
+        "target_str" => "target_str",
+        "all" => "all",
+        _ => name.ToString(),
+    };
 
     private static int SkipSpace(ReadOnlySpan<char> s, int i)
     {
