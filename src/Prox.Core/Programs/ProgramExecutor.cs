@@ -47,7 +47,7 @@ public static class ProgramExecutor
         var options = program.Options;
         var errors = program.ErrorCount;
         var ops = program.Operations;
-        var current = text;
+        using var work = new WorkingText(text);
         List<NormalizationMatch>? normalizations = null;
         long[]? raw = null; // (start, end, opIndex) in program order
         var rawCount = 0;
@@ -77,7 +77,7 @@ public static class ProgramExecutor
                         else if (source == " " && !op.IsDeletionForm) skipped = "single-space source (ProX guard)";
                         else
                         {
-                            current = TextReplace.ReplaceAll(current, source, target, growthLimit, out matches, out var wouldBe);
+                            work.ReplaceAll(source, target, growthLimit, out matches, out var wouldBe);
                             if (wouldBe > 0)
                             {
                                 skipped = $"would grow the document to {wouldBe:N0} characters (limit {growthLimit:N0})";
@@ -107,7 +107,7 @@ public static class ProgramExecutor
         }
 
         // Normalizations keep the line count unless a Strict string literal holds a newline.
-        var lineCount = linesChanged ? current.AsSpan().Count('\n') + 1 : newlineCount + 1;
+        var lineCount = linesChanged ? work.Span.Count('\n') + 1 : newlineCount + 1;
         errors += CountRangeErrors(raw, rawCount, lineCount);
 
         // Clip the ranges to the document (negative starts clip to 0; empty and out-of-range ranges vanish).
@@ -135,15 +135,15 @@ public static class ProgramExecutor
         }
         else if (clippedCount == 0)
         {
-            processed = current;
-            wordsOut = ReferenceEquals(current, text) ? wordsIn : PyText.CountWords(current);
+            if (work.Changed) processed = work.ToStringCountingWords(out wordsOut);
+            else (processed, wordsOut) = (text, wordsIn);
         }
         else
         {
             // Runs are separated by '\n', which is whitespace, so words add up over lines: unchanged text counts only
             // the (usually few) removed lines; normalized text counts the kept lines while copying them.
-            var unchanged = ReferenceEquals(current, text);
-            processed = RemoveLines(current, raw!, clippedCount, lineCount, countRemoved: unchanged, out var counted);
+            var unchanged = !work.Changed;
+            processed = RemoveLines(work, raw!, clippedCount, lineCount, countRemoved: unchanged, out var counted);
             wordsOut = unchanged ? wordsIn - counted : counted;
         }
 
@@ -234,7 +234,7 @@ public static class ProgramExecutor
     /// Joins the kept runs of lines with <c>\n</c>; counts the words of the removed lines (<paramref name="countRemoved"/>)
     /// or of the kept ones (counted while copying).
     /// </summary>
-    private static string RemoveLines(string text, long[] ranges, int count, int lineCount, bool countRemoved, out int words)
+    private static string RemoveLines(WorkingText work, long[] ranges, int count, int lineCount, bool countRemoved, out int words)
     {
         // Merge the clipped ranges (small: sort a copy of (start, end) pairs by start).
         Span<long> small = count <= 32 ? stackalloc long[2 * count] : default;
@@ -264,7 +264,7 @@ public static class ProgramExecutor
         }
 
         // Kept runs are the gaps between merged removed ranges; find their character spans.
-        var span = text.AsSpan();
+        var span = work.Span;
         var runs = ArrayPool<int>.Shared.Rent(2 * (merged + 1));
         var runCount = 0;
         var line = 0;      // line index at `pos`
@@ -311,15 +311,16 @@ public static class ProgramExecutor
         }
         total += runCount - 1; // separators
         var keptWords = new StrongBox<int>();
-        var result = string.Create(total, (text, runs, runCount, countKept: !countRemoved, keptWords), static (dest, state) =>
+        var result = string.Create(total, (work, runs, runCount, countKept: !countRemoved, keptWords), static (dest, state) =>
         {
-            var (src, r, n, countKept, box) = state;
+            var (w0, r, n, countKept, box) = state;
+            var src = w0.Span;
             var at = 0;
             var w = 0;
             for (var k = 0; k < n; k++)
             {
                 if (k > 0) dest[at++] = '\n';
-                var piece = src.AsSpan(r[2 * k], r[2 * k + 1] - r[2 * k]);
+                var piece = src.Slice(r[2 * k], r[2 * k + 1] - r[2 * k]);
                 if (countKept) w += PyText.CopyAndCountWords(piece, dest[at..]);
                 else piece.CopyTo(dest[at..]);
                 at += piece.Length;
