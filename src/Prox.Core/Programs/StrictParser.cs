@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Prox.Programs;
@@ -52,7 +53,7 @@ internal static class StrictParser
         var callColumn = i + 1;
         if (!IsIdentStart(line[i]))
         {
-            return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"expected a call such as remove_lines(line_start=0, line_end=2), found '{Excerpt(line[i..])}'");
+            return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, Msg("expected a call such as remove_lines(line_start=0, line_end=2), found '{0}'", Excerpt(line[i..])));
         }
         var nameStart = i;
         while (i < line.Length && IsIdentPart(line[i])) i++;
@@ -69,11 +70,11 @@ internal static class StrictParser
             case "normalize": kind = OperationKind.Normalize; break;
             default:
                 return Fail(b, lineNo, callColumn, DiagnosticCodes.UnknownFunction,
-                    $"unknown function '{name.ToString()}' (known: drop_doc, keep_doc, remove_lines, normalize, keep_chunk, skip_chunk, untouch_doc)");
+                    Msg("unknown function '{0}' (known: drop_doc, keep_doc, remove_lines, normalize, keep_chunk, skip_chunk, untouch_doc)", name.ToString()));
         }
         i = SkipSpace(line, i);
         if (i >= line.Length || line[i] != '(')
-            return Fail(b, lineNo, i + 1, DiagnosticCodes.MissingOpenParen, $"missing '(' after {name.ToString()}");
+            return Fail(b, lineNo, i + 1, DiagnosticCodes.MissingOpenParen, Msg("missing '(' after {0}", name.ToString()));
         i++;
         while (true)
         {
@@ -84,7 +85,7 @@ internal static class StrictParser
             if (args.Count > 0)
             {
                 if (line[i] != ',')
-                    return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"expected ',' or ')', found '{Excerpt(line[i..])}'");
+                    return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, Msg("expected ',' or ')', found '{0}'", Excerpt(line[i..])));
                 i = SkipSpace(line, i + 1);
                 if (i < line.Length && line[i] == ')') { i++; break; } // trailing comma
                 if (i >= line.Length)
@@ -102,7 +103,7 @@ internal static class StrictParser
                     arg.Name = KeywordName(line[i..j]);
                     i = SkipSpace(line, k + 1);
                     if (i >= line.Length)
-                        return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"missing value for '{arg.Name}'");
+                        return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, Msg("missing value for '{0}'", arg.Name));
                     arg.Column = i + 1;
                 }
             }
@@ -111,7 +112,7 @@ internal static class StrictParser
         }
         i = SkipSpace(line, i);
         if (i < line.Length && line[i] != '#')
-            return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"unexpected text after the call: '{Excerpt(line[i..])}'");
+            return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, Msg("unexpected text after the call: '{0}'", Excerpt(line[i..])));
         return Bind(b, kind, args, lineNo, callColumn, stage, lineCount);
     }
 
@@ -161,7 +162,7 @@ internal static class StrictParser
                             if (i + 2 + digits > line.Length ||
                                 !int.TryParse(line.Slice(i + 2, digits), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
                             {
-                                Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"bad escape '\\{e}': expected {digits} hex digits");
+                                Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, Msg("bad escape '\\{0}': expected {1} hex digits", e, digits));
                                 return false;
                             }
                             sb.Append((char)code);
@@ -169,7 +170,7 @@ internal static class StrictParser
                             break;
                         }
                         default:
-                            Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"unknown escape '\\{e}' (use \\\\ for a backslash)");
+                            Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, Msg("unknown escape '\\{0}' (use \\\\ for a backslash)", e));
                             return false;
                     }
                     i += consumed;
@@ -192,7 +193,7 @@ internal static class StrictParser
             {
                 var end = i;
                 while (end < line.Length && (IsIdentPart(line[end]) || line[end] == '.')) end++;
-                Fail(b, lineNo, start + 1, DiagnosticCodes.BadArguments, $"'{line[start..end].ToString()}' is not an integer");
+                Fail(b, lineNo, start + 1, DiagnosticCodes.BadArguments, Msg("'{0}' is not an integer", line[start..end].ToString()));
                 return false;
             }
             arg.Kind = ValueKind.Int;
@@ -210,10 +211,10 @@ internal static class StrictParser
                 arg.Int = word[0] == 'T' ? 1 : 0;
                 return true;
             }
-            Fail(b, lineNo, start + 1, DiagnosticCodes.BadArguments, $"'{word.ToString()}' is not a value (strings need quotes)");
+            Fail(b, lineNo, start + 1, DiagnosticCodes.BadArguments, Msg("'{0}' is not a value (strings need quotes)", word.ToString()));
             return false;
         }
-        Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"expected a value, found '{Excerpt(line[i..])}'");
+        Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, Msg("expected a value, found '{0}'", Excerpt(line[i..])));
         return false;
     }
 
@@ -224,9 +225,9 @@ internal static class StrictParser
         {
             case OperationKind.DropDoc or OperationKind.KeepDoc or OperationKind.UntouchDoc or OperationKind.KeepChunk or OperationKind.SkipChunk:
                 if (args.Count != 0)
-                    return Fail(b, lineNo, args[0].NameColumn, DiagnosticCodes.WrongArity, $"{fname}() takes no arguments");
+                    return Fail(b, lineNo, args[0].NameColumn, DiagnosticCodes.WrongArity, Msg("{0}() takes no arguments", fname));
                 if (stage == ProgramStage.Chunk && kind is OperationKind.DropDoc or OperationKind.KeepDoc)
-                    b.Diagnostic(DiagnosticSeverity.Warning, lineNo, col, DiagnosticCodes.WrongStage, $"{fname}() has no effect in a chunk program");
+                    b.Diagnostic(DiagnosticSeverity.Warning, lineNo, col, DiagnosticCodes.WrongStage, Msg("{0}() has no effect in a chunk program", fname));
                 return b.Add(new ProgramOperation(kind, lineNo));
 
             case OperationKind.RemoveLines:
@@ -253,17 +254,17 @@ internal static class StrictParser
                 if (a0.Int < 0 || a1.Int < 0)
                 {
                     var bad = a0.Int < 0 ? a0 : a1;
-                    return Fail(b, lineNo, bad.Column, DiagnosticCodes.LineOutOfRange, $"line numbers are 0-based and cannot be negative ({bad.Int})");
+                    return Fail(b, lineNo, bad.Column, DiagnosticCodes.LineOutOfRange, Msg("line numbers are 0-based and cannot be negative ({0})", bad.Int));
                 }
                 if (a0.Int > a1.Int)
-                    return Fail(b, lineNo, a0.Column, DiagnosticCodes.EmptyRange, $"line_start {a0.Int} is after line_end {a1.Int}: nothing would be removed");
+                    return Fail(b, lineNo, a0.Column, DiagnosticCodes.EmptyRange, Msg("line_start {0} is after line_end {1}: nothing would be removed", a0.Int, a1.Int));
                 if (lineCount is int n)
                 {
                     // Reported here; counted once, by the executor's range accounting (as in ProX).
                     if (a0.Int >= n)
-                        b.Diagnostic(DiagnosticSeverity.Error, lineNo, a0.Column, DiagnosticCodes.LineOutOfRange, $"line_start {a0.Int} is past the last line ({n - 1})");
+                        b.Diagnostic(DiagnosticSeverity.Error, lineNo, a0.Column, DiagnosticCodes.LineOutOfRange, Msg("line_start {0} is past the last line ({1})", a0.Int, n - 1));
                     else if (a1.Int >= n)
-                        b.Diagnostic(DiagnosticSeverity.Error, lineNo, a1.Column, DiagnosticCodes.LineOutOfRange, $"line_end {a1.Int} is past the last line ({n - 1})");
+                        b.Diagnostic(DiagnosticSeverity.Error, lineNo, a1.Column, DiagnosticCodes.LineOutOfRange, Msg("line_end {0} is past the last line ({1})", a1.Int, n - 1));
                 }
                 return b.Add(new ProgramOperation(OperationKind.RemoveLines, lineNo, a0.Int, a1.Int));
             }
@@ -301,7 +302,7 @@ internal static class StrictParser
             if (arg.Name is null)
             {
                 if (sawKeyword) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.Syntax, "positional argument after a keyword argument"); return false; }
-                if (position >= 2) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.WrongArity, $"{fname}() takes at most 2 arguments"); return false; }
+                if (position >= 2) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.WrongArity, Msg("{0}() takes at most 2 arguments", fname)); return false; }
                 param = position++ == 0 ? p0 : p1;
             }
             else
@@ -310,24 +311,24 @@ internal static class StrictParser
                 param = arg.Name;
                 if (param != p0 && param != p1)
                 {
-                    Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, $"{fname}() has no parameter '{param}' (expected {p0}, {p1})");
+                    Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, Msg("{0}() has no parameter '{1}' (expected {2}, {3})", fname, param, p0, p1));
                     return false;
                 }
             }
             if (param == p0)
             {
-                if (has0) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, $"{p0} given twice"); return false; }
+                if (has0) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, Msg("{0} given twice", p0)); return false; }
                 a0 = arg; has0 = true;
             }
             else
             {
-                if (has1) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, $"{p1} given twice"); return false; }
+                if (has1) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, Msg("{0} given twice", p1)); return false; }
                 a1 = arg; has1 = true;
             }
         }
         if (!has0 || (required == 2 && !has1))
         {
-            Fail(b, lineNo, col, DiagnosticCodes.WrongArity, required == 2 ? $"{fname}() needs {p0} and {p1}" : $"{fname}() needs {p0}");
+            Fail(b, lineNo, col, DiagnosticCodes.WrongArity, required == 2 ? Msg("{0}() needs {1} and {2}", fname, p0, p1) : Msg("{0}() needs {1}", fname, p0));
             return false;
         }
         return true;
@@ -369,13 +370,18 @@ internal static class StrictParser
             var r = ranges[k];
             if (r.Start <= furthest.End)
                 b.Diagnostic(DiagnosticSeverity.Warning, r.SourceLine, 1, DiagnosticCodes.OverlappingRanges,
-                    $"lines {r.Start}..{Math.Min(r.End, furthest.End)} are also removed by line {furthest.SourceLine}");
+                    Msg("lines {0}..{1} are also removed by line {2}", r.Start, Math.Min(r.End, furthest.End), furthest.SourceLine));
             if (r.End > furthest.End) furthest = r;
         }
     }
 
     private static readonly Comparison<ProgramOperation> ByStartThenLine =
         static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.SourceLine.CompareTo(y.SourceLine);
+
+    // Messages are formatted only on the failure path; interpolated strings in the hot parsing methods would cost
+    // every call (their handler locals are zeroed in the method prologue).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string Msg(string format, params object?[] args) => string.Format(CultureInfo.InvariantCulture, format, args);
 
     private static bool Fail(ProgramBuilder b, int line, int column, string code, string message)
     {
