@@ -12,6 +12,8 @@ namespace Prox.Programs;
 /// <remarks>Thread-safe: all methods are static and keep no shared state.</remarks>
 public static class ProgramExecutor
 {
+    [ThreadStatic] private static int[]? t_newlines;
+
     /// <summary>Parses <paramref name="program"/> and runs it on <paramref name="text"/>.</summary>
     /// <param name="text">The document.</param>
     /// <param name="program">Program text (for a whole document: the chunk programs joined with <c>\n</c>).</param>
@@ -53,7 +55,10 @@ public static class ProgramExecutor
         var rawCount = 0;
         var allLinesOp = -1;
         var growthLimit = options.GrowthLimit(text.Length);
-        var wordsIn = PyText.CountWordsAndNewlines(text, out var newlineCount);
+        // Newline offsets of the original text, kept for line removal (reused per thread: no allocation).
+        var newlines = t_newlines ?? new int[256];
+        t_newlines = null;
+        var wordsIn = PyText.CountWordsAndNewlines(text, ref newlines!, out var newlineCount);
         var linesChanged = false;
 
         if (program.LimitExceeded)
@@ -143,9 +148,11 @@ public static class ProgramExecutor
             // Runs are separated by '\n', which is whitespace, so words add up over lines: unchanged text counts only
             // the (usually few) removed lines; normalized text counts the kept lines while copying them.
             var unchanged = !work.Changed;
-            processed = RemoveLines(work, raw!, clippedCount, lineCount, countRemoved: unchanged, out var counted);
+            if (!unchanged) PyText.CountWordsAndNewlines(work.Span, ref newlines!, out _); // offsets moved
+            processed = RemoveLines(work, newlines, raw!, clippedCount, lineCount, countRemoved: unchanged, out var counted);
             wordsOut = unchanged ? wordsIn - counted : counted;
         }
+        if (newlines.Length <= 1 << 18) t_newlines = newlines;
 
         bool dropped;
         DropReason reason;
@@ -228,13 +235,17 @@ public static class ProgramExecutor
         return errors;
     }
 
+    private static int LineStart(int[] newlines, int line) => line == 0 ? 0 : newlines[line - 1] + 1;
+
+    private static int LineEnd(int[] newlines, int line, int lineCount, int length) => line < lineCount - 1 ? newlines[line] : length;
+
     private static int MergedRangeError(long start, long end, int lineCount) => start >= lineCount || end >= lineCount ? 1 : 0;
 
     /// <summary>
     /// Joins the kept runs of lines with <c>\n</c>; counts the words of the removed lines (<paramref name="countRemoved"/>)
     /// or of the kept ones (counted while copying).
     /// </summary>
-    private static string RemoveLines(WorkingText work, long[] ranges, int count, int lineCount, bool countRemoved, out int words)
+    private static string RemoveLines(WorkingText work, int[] newlines, long[] ranges, int count, int lineCount, bool countRemoved, out int words)
     {
         // Merge the clipped ranges (small: sort a copy of (start, end) pairs by start).
         Span<long> small = count <= 32 ? stackalloc long[2 * count] : default;
@@ -263,41 +274,26 @@ public static class ProgramExecutor
             merged++;
         }
 
-        // Kept runs are the gaps between merged removed ranges; find their character spans.
+        // Kept runs are the gaps between merged removed ranges; their character spans come from the newline offsets
+        // (line k starts after newline k-1 and ends before newline k, or at the end of the text).
         var span = work.Span;
         var runs = ArrayPool<int>.Shared.Rent(2 * (merged + 1));
         var runCount = 0;
-        var line = 0;      // line index at `pos`
-        var pos = 0;       // start offset of `line`
         var total = 0;
         words = 0;
         for (var m = 0; m <= merged; m++)
         {
             var keepFrom = m == 0 ? 0 : (int)pairs[2 * (m - 1) + 1] + 1;
             var keepTo = m < merged ? (int)pairs[2 * m] - 1 : lineCount - 1;
-            // Skip the removed lines before keepFrom, counting their words.
-            if (line < keepFrom)
+            if (countRemoved && m < merged)
             {
-                var removedStart = pos;
-                while (line < keepFrom)
-                {
-                    var nl = span[pos..].IndexOf('\n');
-                    if (nl < 0) { pos = span.Length + 1; line = keepFrom; break; }
-                    pos += nl + 1;
-                    line++;
-                }
-                if (countRemoved) words += PyText.CountWords(span[removedStart..Math.Min(pos, span.Length)]);
+                var rs = (int)pairs[2 * m];
+                var re = (int)pairs[2 * m + 1];
+                words += PyText.CountWords(span[LineStart(newlines, rs)..LineEnd(newlines, re, lineCount, span.Length)]);
             }
             if (keepFrom > keepTo) continue;
-            var start = pos;
-            while (line <= keepTo)
-            {
-                var nl = span[pos..].IndexOf('\n');
-                if (nl < 0) { pos = span.Length + 1; line++; break; }
-                pos += nl + 1;
-                line++;
-            }
-            var end = pos - 1; // exclusive end: the '\n' after the run (or the text end)
+            var start = LineStart(newlines, keepFrom);
+            var end = LineEnd(newlines, keepTo, lineCount, span.Length);
             runs[2 * runCount] = start;
             runs[2 * runCount + 1] = end;
             runCount++;

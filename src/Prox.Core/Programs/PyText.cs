@@ -30,6 +30,16 @@ internal static class PyText
     /// </summary>
     public static int CountWordsAndNewlines(ReadOnlySpan<char> text, out int newlines)
     {
+        int[]? none = null;
+        return CountWordsAndNewlines(text, ref none, out newlines);
+    }
+
+    /// <summary>
+    /// As <see cref="CountWordsAndNewlines(ReadOnlySpan{char}, out int)"/>, also writing the offset of every <c>\n</c>
+    /// into <paramref name="positions"/> (grown as needed) when it is not null.
+    /// </summary>
+    public static int CountWordsAndNewlines(ReadOnlySpan<char> text, ref int[]? positions, out int newlines)
+    {
         var words = 0;
         var lf = 0;
         var i = 0;
@@ -50,7 +60,20 @@ internal static class PyText
                 var nonWs = ~wsMask & 0xFFFFu;
                 var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);  // whitespace before char k
                 words += System.Numerics.BitOperations.PopCount(nonWs & prevMask);
-                lf += System.Numerics.BitOperations.PopCount(Vector256.Equals(v, newline).ExtractMostSignificantBits());
+                var lfMask = Vector256.Equals(v, newline).ExtractMostSignificantBits();
+                if (lfMask != 0)
+                {
+                    if (positions is not null)
+                    {
+                        if (lf + 16 > positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, lf + 16));
+                        for (var m = lfMask; m != 0; m &= m - 1)
+                            positions[lf++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
+                    }
+                    else
+                    {
+                        lf += System.Numerics.BitOperations.PopCount(lfMask);
+                    }
+                }
                 prevSpace = (wsMask & 0x8000u) != 0;
                 i += Vector256<ushort>.Count;
             }
@@ -58,7 +81,15 @@ internal static class PyText
         for (; i < text.Length; i++)
         {
             var c = text[i];
-            if (c == '\n') lf++;
+            if (c == '\n')
+            {
+                if (positions is not null)
+                {
+                    if (lf >= positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, 16));
+                    positions[lf] = i;
+                }
+                lf++;
+            }
             var isSpace = IsWhiteSpace(c);
             if (!isSpace && prevSpace) words++;
             prevSpace = isSpace;

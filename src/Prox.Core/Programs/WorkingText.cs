@@ -1,18 +1,34 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace Prox.Programs;
 
 /// <summary>
-/// The text a chunk program edits: the original string until a normalization changes it, then a pooled character
-/// buffer, so that a chain of normalizations allocates no intermediate strings. Dispose returns the buffers.
+/// The text a chunk program edits: the original string until a normalization changes it, then a reusable character
+/// buffer, so that a chain of normalizations allocates no intermediate strings. The buffers are cached per thread
+/// (not in the shared array pool: no rent/return cost, no pool trimming on every gen-2 collection, which large
+/// documents trigger often); Dispose gives them back, keeping at most <see cref="MaxCachedChars"/> characters.
 /// </summary>
-internal sealed class WorkingText(string original) : IDisposable
+internal sealed class WorkingText : IDisposable
 {
+    private const int MaxCachedChars = 1 << 20;
+
+    [ThreadStatic] private static char[]? t_a;
+    [ThreadStatic] private static char[]? t_b;
+    [ThreadStatic] private static int[]? t_positions;
+
+    private readonly string original;
     private char[]? _buffer;
     private char[]? _spare;
     private int _length;
     private int[]? _positions;
+
+    public WorkingText(string original)
+    {
+        this.original = original;
+        _buffer = t_a; _spare = t_b; _positions = t_positions;
+        t_a = t_b = null;
+        t_positions = null;
+    }
 
     /// <summary>True once a normalization replaced something.</summary>
     public bool Changed { get; private set; }
@@ -35,17 +51,11 @@ internal sealed class WorkingText(string original) : IDisposable
         var first = span.IndexOf(needle);
         if (first < 0) return;
 
-        _positions ??= ArrayPool<int>.Shared.Rent(16);
+        _positions ??= new int[64];
         var count = 0;
         for (var at = first; at >= 0;)
         {
-            if (count == _positions.Length)
-            {
-                var bigger = ArrayPool<int>.Shared.Rent(_positions.Length * 2);
-                _positions.AsSpan(0, count).CopyTo(bigger);
-                ArrayPool<int>.Shared.Return(_positions);
-                _positions = bigger;
-            }
+            if (count == _positions.Length) Array.Resize(ref _positions, _positions.Length * 2);
             _positions[count++] = at;
             var next = at + needle.Length;
             var rel = span[next..].IndexOf(needle);
@@ -60,10 +70,7 @@ internal sealed class WorkingText(string original) : IDisposable
         matches = count;
 
         if (_spare is null || _spare.Length < length)
-        {
-            if (_spare is not null) ArrayPool<char>.Shared.Return(_spare);
-            _spare = ArrayPool<char>.Shared.Rent((int)Math.Max(length, 16));
-        }
+            _spare = new char[Math.Max(length, Math.Max(4096, (long)(_spare?.Length ?? 0) * 2))];
         var dest = _spare.AsSpan();
         int from = 0, to = 0;
         for (var k = 0; k < count; k++)
@@ -93,9 +100,9 @@ internal sealed class WorkingText(string original) : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (_buffer is not null) ArrayPool<char>.Shared.Return(_buffer);
-        if (_spare is not null) ArrayPool<char>.Shared.Return(_spare);
-        if (_positions is not null) ArrayPool<int>.Shared.Return(_positions);
+        t_a = _buffer is { Length: <= MaxCachedChars } ? _buffer : null;
+        t_b = _spare is { Length: <= MaxCachedChars } ? _spare : null;
+        t_positions = _positions is { Length: <= MaxCachedChars / 4 } ? _positions : null;
         _buffer = _spare = null;
         _positions = null;
     }
