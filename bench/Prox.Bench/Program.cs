@@ -1,13 +1,15 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor
+// Modes: executor, corpus
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
+    "corpus" => Prox.Bench.CorpusBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload");
+    Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n" +
+        "  corpus --make-input [--mb N] | --input FILE [--read-only|--unchanged]   corpus read/write throughput");
     return 2;
 }
