@@ -7,11 +7,18 @@ namespace Prox.Corpus;
 /// <summary>Opens decompressing and compressing streams for the JSON Lines formats.</summary>
 internal static class CompressionStreams
 {
+    // ZstdSharp's streams are several times faster with a large buffer than with their default one.
+    private const int BufferSize = 1 << 20;
+
+    // Level 1: the managed zstd compresses about twice as fast as at level 3 for ~10% larger files, which keeps a
+    // .jsonl.zst → .jsonl.zst pass near 100 MB/s on one core. CorpusWriteOptions.CompressionLevel overrides it.
+    internal const int DefaultZstdLevel = 1;
+
     public static Stream OpenRead(Stream file, CorpusFormat format) => format switch
     {
         CorpusFormat.Jsonl => file,
         CorpusFormat.JsonlGzip => GzipTrailerCheck.Wrap(file),
-        CorpusFormat.JsonlZstd => new ZstdSharp.DecompressionStream(file, leaveOpen: false),
+        CorpusFormat.JsonlZstd => new ZstdSharp.DecompressionStream(file, BufferSize, leaveOpen: false),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a JSON Lines format"),
     };
 
@@ -19,13 +26,13 @@ internal static class CompressionStreams
     {
         CorpusFormat.Jsonl => file,
         CorpusFormat.JsonlGzip => new GZipStream(file, GzipLevel(level), leaveOpen: true),
-        CorpusFormat.JsonlZstd => Zstd(file, level ?? 3),
+        CorpusFormat.JsonlZstd => Zstd(file, level ?? DefaultZstdLevel),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a JSON Lines format"),
     };
 
     private static Stream Zstd(Stream file, int level)
     {
-        var z = new ZstdSharp.CompressionStream(file, level, leaveOpen: true);
+        var z = new ZstdSharp.CompressionStream(file, level, BufferSize, leaveOpen: true);
         // A frame checksum lets readers detect corruption, not only truncation.
         z.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
         return z;
