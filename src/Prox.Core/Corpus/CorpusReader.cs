@@ -61,10 +61,11 @@ public static class CorpusReader
         }
     }
 
+    // An iterator, so that the file is opened when enumeration starts and never left open by an unenumerated call.
     private static IEnumerable<CorpusEntry> ReadFile(string path, CorpusFormat format, CorpusReadOptions options)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(file, format, path, options);
+        foreach (var entry in Read(file, format, path, options)) yield return entry;
     }
 
     private static IEnumerable<CorpusEntry> ReadJsonl(Stream file, SourceInfo source)

@@ -23,6 +23,11 @@ public sealed record CorpusWriteOptions
     /// bounds the writer's memory.</summary>
     public long ParquetRowGroupChars { get; init; } = 16L << 20;
 
+    /// <summary>Parquet: a Parquet file whose schema the output takes when no document is written at all (an input whose
+    /// every document was dropped); without it, completing an empty Parquet writer fails, as the schema comes from the
+    /// first document. Usually the input file.</summary>
+    public string? ParquetSchemaSource { get; init; }
+
     /// <summary>When a document's id was derived from its text (<see cref="CorpusDocument.IdIsDerived"/>), write it
     /// into the id field of the output record (default true), so that the id survives a change of text.</summary>
     public bool WriteDerivedIds { get; init; } = true;
@@ -32,7 +37,7 @@ public sealed record CorpusWriteOptions
 /// Writes documents to a corpus file, keeping every field of the source record except the text (which may be replaced)
 /// and <c>metadata.prox</c> (which may be added). Output goes to a temporary file beside <see cref="Path"/> and appears
 /// under its real name only when <see cref="Complete"/> succeeds; disposing an uncompleted writer deletes the temporary
-/// file.
+/// file. A writer is not thread-safe.
 /// </summary>
 /// <example>
 /// <code>

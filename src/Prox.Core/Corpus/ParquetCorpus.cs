@@ -410,9 +410,22 @@ internal sealed class ParquetCorpusWriter : CorpusWriter
     private protected override void CompleteCore()
     {
         if (_writer is null)
-            throw new InvalidOperationException($"'{Path}': a Parquet file needs a schema, which comes from the first document; no document was written");
+        {
+            if (Options.ParquetSchemaSource is not { } source)
+                throw new InvalidOperationException($"'{Path}': a Parquet file needs a schema, which comes from the first document; no document was written (set ParquetSchemaSource)");
+            var schema = ParquetColumns.Sync(async () =>
+            {
+                await using var file = File.OpenRead(source);
+                return await ParquetReader.ReadSchemaAsync(file);
+            });
+            if (schema.Fields.Any(f => f.SchemaType != SchemaType.Data))
+                throw new InvalidOperationException($"'{Path}': schema source '{source}' has nested columns");
+            var fields = schema.GetDataFields();
+            Start(new ParquetTable(fields, -1, -1, Array.FindIndex(fields, f => f.Name == "metadata")));
+        }
         FlushRowGroup();
-        ParquetColumns.Sync(async () => await _writer.DisposeAsync());
+        var writer = _writer!;
+        ParquetColumns.Sync(async () => await writer.DisposeAsync());
         _writer = null;
         _file.Commit();
     }
