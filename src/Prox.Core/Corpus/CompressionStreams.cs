@@ -96,7 +96,7 @@ internal sealed class GzipTrailerCheck : Stream
             var crc = _crc.GetCurrentHashAsUInt32();
             if ((uint)_length != _expectedSize || crc != _expectedCrc)
                 throw new InvalidDataException(
-                    $"gzip stream is truncated or corrupt: {_length} bytes decoded, but the gzip trailer says {_expectedSize} bytes " +
+                    $"{_length} bytes decoded, but the gzip trailer says {_expectedSize} bytes " +
                     $"(mod 2^32) with CRC-32 {_expectedCrc:x8}, decoded data has {crc:x8}");
         }
         return n;
