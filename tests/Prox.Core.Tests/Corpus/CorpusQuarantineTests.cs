@@ -96,6 +96,29 @@ public sealed class CorpusQuarantineTests : IDisposable
     }
 
     [Fact]
+    public void Multi_member_gzip_is_read_whole_and_a_cut_one_is_caught()
+    {
+        var a = File.ReadAllBytes(_files.WriteLines("a.jsonl.gz", Enumerable.Range(0, 500).Select(i => $$"""{"id":"a{{i}}","text":"first member {{i}}"}""").ToArray()));
+        var b = File.ReadAllBytes(_files.WriteLines("b.jsonl.gz", Enumerable.Range(0, 300).Select(i => $$"""{"id":"b{{i}}","text":"second member {{i}}"}""").ToArray()));
+        var empty = File.ReadAllBytes(_files.WriteBytes("e.jsonl.gz", []));
+        var both = _files.PathOf("both.jsonl.gz");
+        File.WriteAllBytes(both, [.. a, .. b]);
+        var entries = CorpusTestFiles.ReadAll(both);
+        Assert.Equal(800, entries.Count);
+        Assert.All(entries, e => Assert.True(e.IsDocument, e.ToString()));
+
+        // BGZF-like: data members, then an empty end-of-file member
+        File.WriteAllBytes(both, [.. a, .. b, .. empty]);
+        Assert.All(CorpusTestFiles.ReadAll(both), e => Assert.True(e.IsDocument, e.ToString()));
+
+        var cut = _files.PathOf("cut.jsonl.gz");
+        File.WriteAllBytes(cut, [.. a, .. b[..(b.Length - 3)]]);
+        var cutEntries = CorpusTestFiles.ReadAll(cut);
+        Assert.Equal(QuarantineKind.CorruptStream, cutEntries.Last().Quarantine!.Kind);
+        Assert.Equal(500, cutEntries.Count(e => e.Document?.Id.StartsWith('a') == true));
+    }
+
+    [Fact]
     public void Corrupt_zstd_content_is_caught_by_the_frame_checksum()
     {
         var lines = Enumerable.Range(0, 2000).Select(i => $$"""{"id":"d{{i}}","text":"document {{i}}"}""").ToArray();
