@@ -11,6 +11,8 @@
     FormatsToProcess     = @(
         'module/formats/Programs.format.ps1xml'
         'module/formats/Corpus.format.ps1xml'
+        'module/formats/Quality.format.ps1xml'
+        'module/formats/Refinement.format.ps1xml'
     )
     CmdletsToExport      = '*'
     FunctionsToExport    = @()
