@@ -117,7 +117,7 @@ public static class CorpusReader
         if (parsed.Record is null)
         {
             if (!lines.LineTerminated && lines.Error is not null)
-                return Quarantined(source, lines.LineNumber, QuarantineKind.CorruptStream, "line cut off where the compressed stream broke: " + parsed.Error, line.ToArray());
+                return Quarantined(source, lines.LineNumber, parsed.Kind, "line cut off where the compressed stream broke: " + parsed.Error, line.ToArray());
             return Quarantined(source, lines.LineNumber, parsed.Kind, parsed.Error!, line.ToArray());
         }
         var derived = parsed.Id is null;

@@ -24,8 +24,8 @@ public sealed record CorpusWriteOptions
     public long ParquetRowGroupChars { get; init; } = 16L << 20;
 
     /// <summary>Parquet: a Parquet file whose schema the output takes when no document is written at all (an input whose
-    /// every document was dropped); without it, completing an empty Parquet writer fails, as the schema comes from the
-    /// first document. Usually the input file.</summary>
+    /// every document was dropped), usually the input file. Without it such an output has the columns id, text and
+    /// metadata (strings) and no rows; with documents, the schema always comes from the first one.</summary>
     public string? ParquetSchemaSource { get; init; }
 
     /// <summary>When a document's id was derived from its text (<see cref="CorpusDocument.IdIsDerived"/>), write it

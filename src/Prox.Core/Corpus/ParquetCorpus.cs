@@ -409,10 +409,15 @@ internal sealed class ParquetCorpusWriter : CorpusWriter
 
     private protected override void CompleteCore()
     {
+        if (_writer is null && Options.ParquetSchemaSource is null)
+        {
+            // no document and no schema source: a valid, empty file with the basic document columns
+            DataField[] basic = [new DataField("id", typeof(string), true), new DataField("text", typeof(string), true), new DataField("metadata", typeof(string), true)];
+            Start(new ParquetTable(basic, -1, -1, 2));
+        }
         if (_writer is null)
         {
-            if (Options.ParquetSchemaSource is not { } source)
-                throw new InvalidOperationException($"'{Path}': a Parquet file needs a schema, which comes from the first document; no document was written (set ParquetSchemaSource)");
+            var source = Options.ParquetSchemaSource!;
             var schema = ParquetColumns.Sync(async () =>
             {
                 await using var file = File.OpenRead(source);

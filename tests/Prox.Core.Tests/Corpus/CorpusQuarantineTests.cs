@@ -87,7 +87,7 @@ public sealed class CorpusQuarantineTests : IDisposable
         Assert.True(partial.Count <= 1);
         Assert.All(partial, p =>
         {
-            Assert.Equal(QuarantineKind.CorruptStream, p.Kind);
+            Assert.Equal(QuarantineKind.InvalidJson, p.Kind);
             Assert.StartsWith("line cut off where the compressed stream broke", p.Reason);
             Assert.Equal(docs.Count + 1, p.Line);
             Assert.StartsWith($"{{\"id\":\"d{docs.Count}\"", p.RawText);
