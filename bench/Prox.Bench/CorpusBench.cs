@@ -16,7 +16,7 @@ internal static class CorpusBench
     public static int Run(string[] args)
     {
         string? input = null;
-        int mb = 256;
+        int mb = 256, passes = 2;
         bool make = false, readOnly = false, unchanged = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -24,6 +24,7 @@ internal static class CorpusBench
             {
                 case "--input": input = args[++i]; break;
                 case "--mb": mb = int.Parse(args[++i]); break;
+                case "--passes": passes = int.Parse(args[++i]); break;
                 case "--make-input": make = true; break;
                 case "--read-only": readOnly = true; break;
                 case "--unchanged": unchanged = true; break;
@@ -32,7 +33,7 @@ internal static class CorpusBench
         }
         if (make) return MakeInputs(mb);
         if (input is null) { Console.Error.WriteLine("corpus: --input FILE or --make-input [--mb N]"); return 2; }
-        return Measure(input, readOnly, unchanged);
+        return Measure(input, readOnly, unchanged, passes);
     }
 
     private static int MakeInputs(int mb)
@@ -89,14 +90,16 @@ internal static class CorpusBench
         writer.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
-    private static int Measure(string input, bool readOnly, bool unchanged)
+    private static int Measure(string input, bool readOnly, bool unchanged, int passes)
     {
-        // a short pass first, so that the timed pass runs jitted, optimized code as a long run would
+        // a short pass first, then timed passes: the first timed pass still runs partly unoptimized (tiered) code,
+        // the later ones show the steady state of a long run
         Pass(input, readOnly, unchanged, warmup: true);
-        return Pass(input, readOnly, unchanged, warmup: false);
+        for (int p = 1; p <= passes; p++) Pass(input, readOnly, unchanged, warmup: false, pass: p);
+        return 0;
     }
 
-    private static int Pass(string input, bool readOnly, bool unchanged, bool warmup)
+    private static int Pass(string input, bool readOnly, bool unchanged, bool warmup, int pass = 0)
     {
         var baseName = Path.GetFileName(input);
         var jsonlBytes = new FileInfo(Path.Combine(Path.GetDirectoryName(input)!, CorpusFormats.Stem(input) + ".jsonl")).Length;
@@ -131,7 +134,7 @@ internal static class CorpusBench
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         var mode = readOnly ? "read" : unchanged ? "read+write(unchanged)" : "read+write(text-1 line,+prox)";
-        Console.WriteLine($"{baseName}\t{mode}\t{docs} docs\t{bad} quarantined\t{jsonlBytes / 1e6:F0} MB jsonl\t{sw.Elapsed.TotalSeconds:F2} s\t" +
+        Console.WriteLine($"{baseName}\t{mode}\tpass {pass}\t{docs} docs\t{bad} quarantined\t{jsonlBytes / 1e6:F0} MB jsonl\t{sw.Elapsed.TotalSeconds:F2} s\t" +
                           $"{jsonlBytes / 1e6 / sw.Elapsed.TotalSeconds:F1} MB/s\tcpu {cpu.TotalSeconds:F2} s\tpeak RSS {peak / 1e6:F0} MB");
         return 0;
     }

@@ -12,6 +12,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n" +
                             "  chunking [--seconds N]   token counting, ProX chunking and prompts over the shared CC sample\n" +
-                            "  corpus --make-input [--mb N] | --input FILE [--read-only|--unchanged]   corpus read/write throughput");
+                            "  corpus --make-input [--mb N] | --input FILE [--read-only|--unchanged] [--passes N]   corpus read/write throughput");
     return 2;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -104,6 +105,7 @@ public static class CorpusReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     private static CorpusEntry? ToEntry(LineReader lines, JsonRecordParser parser, SourceInfo source)
     {
         var line = lines.Line;
