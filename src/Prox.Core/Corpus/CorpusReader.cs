@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -105,7 +104,6 @@ public static class CorpusReader
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     private static CorpusEntry? ToEntry(LineReader lines, JsonRecordParser parser, SourceInfo source)
     {
         var line = lines.Line;

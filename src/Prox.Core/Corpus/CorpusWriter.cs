@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -172,7 +171,6 @@ internal sealed class JsonlCorpusWriter : CorpusWriter
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     private protected override void WriteCore(CorpusDocument doc, string text, ReadOnlySpan<byte> prox)
     {
         var r = doc.Json;

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 
@@ -89,7 +88,6 @@ internal sealed class JsonRecordParser
     // The top level is scanned by hand: Utf8JsonReader validates an escaped string one byte at a time, and document
     // texts are long strings full of \n escapes. Strings are scanned with vectorized searches; nested values
     // (metadata objects, arrays, numbers, literals) are still validated by Utf8JsonReader.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     private ParsedLine ParseCore(ReadOnlySpan<byte> line)
     {
         int pos = SkipWs(line, 0);

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
@@ -15,7 +14,6 @@ internal static class JsonStrings
     /// Validates the JSON string starting with the quote at <paramref name="start"/> and returns the index just past
     /// its closing quote, or -1 with <paramref name="error"/>. <paramref name="escaped"/> tells whether it has escapes.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     public static int Scan(ReadOnlySpan<byte> s, int start, out bool escaped, out string? error)
     {
         escaped = false;
@@ -59,7 +57,6 @@ internal static class JsonStrings
     }
 
     /// <summary>The string value of the (validated) contents between the quotes; null for a lone surrogate escape.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     public static string? Decode(ReadOnlySpan<byte> raw, bool escaped)
     {
         if (!escaped) return Encoding.UTF8.GetString(raw);
@@ -78,7 +75,6 @@ internal static class JsonStrings
 
     // An escape is never shorter than what it decodes to (\uXXXX: 6 bytes → at most 3; a pair: 12 → 4), so the
     // output fits in raw.Length bytes.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     private static int Unescape(ReadOnlySpan<byte> raw, Span<byte> dst)
     {
         int o = 0;

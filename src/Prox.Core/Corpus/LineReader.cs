@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 
 namespace Prox.Corpus;
@@ -45,7 +44,6 @@ internal sealed class LineReader : IDisposable
     /// <summary>For <see cref="Status.TooLong"/>: the first bytes of the line.</summary>
     public byte[] TooLongPrefix => _tooLongPrefix!;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     public Status Next()
     {
         while (true)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
@@ -40,7 +39,6 @@ internal sealed class Utf8Output : IDisposable
 
     /// <summary>Writes <paramref name="text"/> as a JSON string (quotes included): UTF-8, escaping only <c>"</c>,
     /// <c>\</c> and control characters. Lone surrogates become U+FFFD.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     public void WriteJsonString(string text)
     {
         var max = Encoding.UTF8.GetMaxByteCount(text.Length);
@@ -57,7 +55,6 @@ internal sealed class Utf8Output : IDisposable
     }
 
     /// <summary>Writes valid UTF-8 <paramref name="utf8"/> as a JSON string (quotes included).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     public void WriteJsonString(ReadOnlySpan<byte> utf8)
     {
         Write((byte)'"');
@@ -99,7 +96,6 @@ internal sealed class Utf8Output : IDisposable
     /// <summary>Writes a JSON object holding the members of <paramref name="metadata"/> (a JSON object, or empty
     /// for none) except any <c>prox</c>, then <c>"prox":</c><paramref name="prox"/>. Member bytes are copied as they
     /// are. A metadata value that is not an object or null is kept under <c>"_original"</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first record: no tier-0 code on a long first pass
     public void WriteMetadataWithProx(ReadOnlySpan<byte> metadata, ReadOnlySpan<byte> prox)
     {
         Write((byte)'{');
