@@ -68,7 +68,7 @@ internal static class ParquetColumns
     public static Type ValueType(DataField f) => IsString(f) ? typeof(string) : IsBytes(f) ? typeof(byte[]) : f.ClrType;
 
     /// <summary>Parquet.Net options that keep its stream pool from holding on to freed memory without bound.</summary>
-    public static ParquetOptions Options => new() { MaximumSmallPoolFreeBytes = 16 << 20, MaximumLargePoolFreeBytes = 64 << 20 };
+    public static ParquetOptions Options => new() { MaximumSmallPoolFreeBytes = 1 << 20, MaximumLargePoolFreeBytes = 8 << 20 };
 
     /// <summary>Runs Parquet.Net's async API synchronously, off any synchronization context.</summary>
     public static T Sync<T>(Func<Task<T>> work) =>
