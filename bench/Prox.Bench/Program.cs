@@ -1,10 +1,11 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor, chunking, rules, refine-data, refine
+// Modes: executor, chunking, rules, corpus, refine-data, refine
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
     "chunking" => Prox.Bench.ChunkingBench.Run(args[1..]),
     "rules" => Prox.Bench.RulesBench.Run(args[1..]),
+    "corpus" => Prox.Bench.CorpusBench.Run(args[1..]),
     "refine-data" => Prox.Bench.RefineBench.Data(args[1..]),
     "refine" => Prox.Bench.RefineBench.Run(args[1..]),
     _ => Usage(),
@@ -15,6 +16,7 @@ static int Usage()
     Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n" +
                             "  chunking [--seconds N]   token counting, ProX chunking and prompts over the shared CC sample\n" +
                             "  rules [--seconds N] [--preset P] [--parts]   rules refiner throughput per preset and stage\n" +
+                            "  corpus [--make-input --mb N] [--input F] [--read-only] [--passes N]   raw corpus read/write throughput\n" +
                             "  refine-data [--mb N] [--dir D]   build a large .jsonl.gz/.jsonl.zst corpus from the shared CC sample\n" +
                             "  refine --input F --output D [--threads N] [--tokenizer T]   one end-to-end refinement run");
     return 2;

@@ -7,11 +7,18 @@ namespace Prox.Corpus;
 /// <summary>Opens decompressing and compressing streams for the JSON Lines formats.</summary>
 internal static class CompressionStreams
 {
+    // ZstdSharp's streams are several times faster with a large buffer than with their default one.
+    private const int BufferSize = 1 << 20;
+
+    // Level 1: the managed zstd compresses about twice as fast as at level 3 for ~10% larger files, which keeps a
+    // .jsonl.zst → .jsonl.zst pass near 100 MB/s on one core. CorpusWriteOptions.CompressionLevel overrides it.
+    internal const int DefaultZstdLevel = 1;
+
     public static Stream OpenRead(Stream file, CorpusFormat format) => format switch
     {
         CorpusFormat.Jsonl => file,
         CorpusFormat.JsonlGzip => GzipTrailerCheck.Wrap(file),
-        CorpusFormat.JsonlZstd => new ZstdSharp.DecompressionStream(file, leaveOpen: false),
+        CorpusFormat.JsonlZstd => new ZstdSharp.DecompressionStream(file, BufferSize, leaveOpen: false),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a JSON Lines format"),
     };
 
@@ -19,13 +26,13 @@ internal static class CompressionStreams
     {
         CorpusFormat.Jsonl => file,
         CorpusFormat.JsonlGzip => new GZipStream(file, GzipLevel(level), leaveOpen: true),
-        CorpusFormat.JsonlZstd => Zstd(file, level ?? 3),
+        CorpusFormat.JsonlZstd => Zstd(file, level ?? DefaultZstdLevel),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a JSON Lines format"),
     };
 
     private static Stream Zstd(Stream file, int level)
     {
-        var z = new ZstdSharp.CompressionStream(file, level, leaveOpen: true);
+        var z = new ZstdSharp.CompressionStream(file, level, BufferSize, leaveOpen: true);
         // A frame checksum lets readers detect corruption, not only truncation.
         z.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
         return z;
@@ -42,16 +49,19 @@ internal static class CompressionStreams
 }
 
 /// <summary>
-/// .NET's <see cref="GZipStream"/> ends silently on a truncated file. This wrapper checks, at the end of the stream,
-/// the decoded size and CRC-32 against the gzip trailer (the file's last 8 bytes) and throws
-/// <see cref="InvalidDataException"/> when they disagree. Only a seekable file can be checked; the check covers a
-/// single-member gzip file (what gzip, Python and most corpus tools write).
+/// .NET's <see cref="GZipStream"/> (zlib) verifies the CRC-32 and size of every complete gzip member, but ends silently
+/// when the file is cut inside a member. This wrapper checks, at the end of the stream, that the last member ended:
+/// the gzip trailer (the file's last 8 bytes) must match the CRC-32 and size of the data decoded last — all of it for a
+/// single-member file, or the last ISIZE bytes (kept in a small ring when ISIZE ≤ 16 MiB) for a multi-member file
+/// (concatenated gzip, BGZF). Otherwise <see cref="InvalidDataException"/>. Only a seekable file can be checked.
 /// </summary>
 internal sealed class GzipTrailerCheck : Stream
 {
+    private const uint MaxRing = 16 << 20;
     private readonly GZipStream _inner;
     private readonly uint _expectedCrc, _expectedSize;
     private readonly Crc32 _crc = new();
+    private readonly byte[]? _ring; // the last _expectedSize bytes decoded, circular
     private long _length;
     private bool _checked;
 
@@ -60,6 +70,7 @@ internal sealed class GzipTrailerCheck : Stream
         _inner = new GZipStream(file, CompressionMode.Decompress, leaveOpen: false);
         _expectedCrc = crc;
         _expectedSize = size;
+        if (size <= MaxRing && size < file.Length * 1100L) _ring = new byte[size];
     }
 
     public static Stream Wrap(Stream file)
@@ -81,18 +92,48 @@ internal sealed class GzipTrailerCheck : Stream
         if (n > 0)
         {
             _crc.Append(buffer[..n]);
+            if (_ring is { Length: > 0 }) Remember(buffer[..n]);
             _length += n;
         }
         else if (buffer.Length > 0 && !_checked)
         {
             _checked = true;
-            var crc = _crc.GetCurrentHashAsUInt32();
-            if ((uint)_length != _expectedSize || crc != _expectedCrc)
+            if (!LastMemberEnded())
                 throw new InvalidDataException(
-                    $"gzip stream is truncated or corrupt: {_length} bytes decoded, but the gzip trailer says {_expectedSize} bytes " +
-                    $"(mod 2^32) with CRC-32 {_expectedCrc:x8}, decoded data has {crc:x8}");
+                    $"{_length} bytes decoded, but the gzip trailer says the last member holds {_expectedSize} bytes (mod 2^32) " +
+                    $"with CRC-32 {_expectedCrc:x8}, which the decoded data does not end with");
         }
         return n;
+    }
+
+    // Byte k of the output lives at ring[k % ring.Length]; only the last ring.Length bytes are kept.
+    private void Remember(ReadOnlySpan<byte> data)
+    {
+        var ring = _ring!;
+        long at = _length;
+        if (data.Length > ring.Length)
+        {
+            at += data.Length - ring.Length;
+            data = data[^ring.Length..];
+        }
+        int start = (int)(at % ring.Length);
+        int first = Math.Min(data.Length, ring.Length - start);
+        data[..first].CopyTo(ring.AsSpan(start));
+        data[first..].CopyTo(ring);
+    }
+
+    private bool LastMemberEnded()
+    {
+        if ((uint)_length == _expectedSize && _crc.GetCurrentHashAsUInt32() == _expectedCrc) return true; // single member
+        if (_ring is null || _length < _ring.Length) return false;
+        var crc = new Crc32();
+        if (_ring.Length > 0)
+        {
+            int oldest = (int)(_length % _ring.Length);
+            crc.Append(_ring.AsSpan(oldest));
+            crc.Append(_ring.AsSpan(0, oldest));
+        }
+        return crc.GetCurrentHashAsUInt32() == _expectedCrc;
     }
 
     public override bool CanRead => true;

@@ -61,10 +61,11 @@ public static class CorpusReader
         }
     }
 
+    // An iterator, so that the file is opened when enumeration starts and never left open by an unenumerated call.
     private static IEnumerable<CorpusEntry> ReadFile(string path, CorpusFormat format, CorpusReadOptions options)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(file, format, path, options);
+        foreach (var entry in Read(file, format, path, options)) yield return entry;
     }
 
     private static IEnumerable<CorpusEntry> ReadJsonl(Stream file, SourceInfo source)
@@ -113,7 +114,12 @@ public static class CorpusReader
                 $"invalid UTF-8 at byte {InvalidUtf8Offset(line)} of the line", line.ToArray());
         }
         var parsed = parser.Parse(line);
-        if (parsed.Record is null) return Quarantined(source, lines.LineNumber, parsed.Kind, parsed.Error!, line.ToArray());
+        if (parsed.Record is null)
+        {
+            if (!lines.LineTerminated && lines.Error is not null)
+                return Quarantined(source, lines.LineNumber, parsed.Kind, "line cut off where the compressed stream broke: " + parsed.Error, line.ToArray());
+            return Quarantined(source, lines.LineNumber, parsed.Kind, parsed.Error!, line.ToArray());
+        }
         var derived = parsed.Id is null;
         var id = parsed.Id ?? CorpusDocument.ComputeContentId(parsed.Text!);
         return new CorpusEntry(new CorpusDocument(source, lines.LineNumber, id, derived, parsed.Text!, parsed.Record, null), null);

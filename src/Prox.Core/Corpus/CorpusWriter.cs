@@ -12,16 +12,21 @@ public sealed record CorpusWriteOptions
     /// <summary>Output format; null (default) = from the output file's extension.</summary>
     public CorpusFormat? Format { get; init; }
 
-    /// <summary>Compression level: zstd 1–22 (default 3); gzip 1–3 = fastest (default), 4–8 = optimal, 9 = smallest;
+    /// <summary>Compression level: zstd 1–22 (default 1, the fastest; 3 is zstd's usual default and ~10% smaller); gzip 1–3 = fastest (default), 4–8 = optimal, 9 = smallest;
     /// ignored for plain JSON Lines and Parquet.</summary>
     public int? CompressionLevel { get; init; }
 
     /// <summary>Parquet: most rows buffered per row group (default 10,000).</summary>
     public int ParquetRowGroupRows { get; init; } = 10_000;
 
-    /// <summary>Parquet: a row group is also closed once its texts reach this many characters (default 32 Mi), which
+    /// <summary>Parquet: a row group is also closed once its texts reach this many characters (default 16 Mi), which
     /// bounds the writer's memory.</summary>
-    public long ParquetRowGroupChars { get; init; } = 32L << 20;
+    public long ParquetRowGroupChars { get; init; } = 16L << 20;
+
+    /// <summary>Parquet: a Parquet file whose schema the output takes when no document is written at all (an input whose
+    /// every document was dropped), usually the input file. Without it such an output has the columns id, text and
+    /// metadata (strings) and no rows; with documents, the schema always comes from the first one.</summary>
+    public string? ParquetSchemaSource { get; init; }
 
     /// <summary>When a document's id was derived from its text (<see cref="CorpusDocument.IdIsDerived"/>), write it
     /// into the id field of the output record (default true), so that the id survives a change of text.</summary>
@@ -32,7 +37,7 @@ public sealed record CorpusWriteOptions
 /// Writes documents to a corpus file, keeping every field of the source record except the text (which may be replaced)
 /// and <c>metadata.prox</c> (which may be added). Output goes to a temporary file beside <see cref="Path"/> and appears
 /// under its real name only when <see cref="Complete"/> succeeds; disposing an uncompleted writer deletes the temporary
-/// file.
+/// file. A writer is not thread-safe.
 /// </summary>
 /// <example>
 /// <code>
@@ -188,7 +193,8 @@ internal sealed class JsonlCorpusWriter : CorpusWriter
             if (i == r.TextIndex)
             {
                 o.Write(r.NamePrefix(i));
-                if (ReferenceEquals(text, doc.Text)) o.Write(r.Value(i));
+                // unchanged text (the common case after refinement): copy the source's JSON string as it was
+                if (ReferenceEquals(text, doc.Text) || string.Equals(text, doc.Text, StringComparison.Ordinal)) o.Write(r.Value(i));
                 else o.WriteJsonString(text);
             }
             else if (i == r.IdIndex && writeId)

@@ -85,47 +85,87 @@ internal sealed class JsonRecordParser
         }
     }
 
+    // The top level is scanned by hand: Utf8JsonReader validates an escaped string one byte at a time, and document
+    // texts are long strings full of \n escapes. Strings are scanned with vectorized searches; nested values
+    // (metadata objects, arrays, numbers, literals) are still validated by Utf8JsonReader.
     private ParsedLine ParseCore(ReadOnlySpan<byte> line)
     {
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 256 });
-        if (!reader.Read()) return Bad(QuarantineKind.InvalidJson, "invalid JSON: empty record");
-        if (reader.TokenType != JsonTokenType.StartObject)
-            return Bad(QuarantineKind.InvalidJson, $"not a JSON object (the line holds a {reader.TokenType})");
-
+        int pos = SkipWs(line, 0);
+        if (pos >= line.Length) return Bad(QuarantineKind.InvalidJson, "invalid JSON: empty record");
+        if (line[pos] != (byte)'{')
+        {
+            var first = new Utf8JsonReader(line);
+            first.Read(); // throws for what is not JSON at all
+            return Bad(QuarantineKind.InvalidJson, $"not a JSON object (the line holds {Describe(first.TokenType)})");
+        }
+        pos = SkipWs(line, pos + 1);
         _scratch.Clear();
         int textIndex = -1, idIndex = -1, metadataIndex = -1;
         string? text = null, id = null;
         JsonTokenType textKind = JsonTokenType.None, idKind = JsonTokenType.None;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        if (pos < line.Length && line[pos] == (byte)'}')
         {
-            var nameStart = (int)reader.TokenStartIndex;
-            bool isText = textIndex < 0 && reader.ValueTextEquals(_textName);
-            bool isId = !isText && idIndex < 0 && reader.ValueTextEquals(_idName);
-            bool isMeta = !isText && !isId && metadataIndex < 0 && reader.ValueTextEquals(MetadataName);
-            reader.Read();
-            var valueStart = (int)reader.TokenStartIndex;
-            var kind = reader.TokenType;
-            if (isText)
-            {
-                textIndex = _scratch.Count;
-                textKind = kind;
-                if (kind == JsonTokenType.String) text = reader.GetString();
-            }
-            else if (isId)
-            {
-                idIndex = _scratch.Count;
-                idKind = kind;
-                if (kind == JsonTokenType.String) id = reader.GetString();
-                else if (kind == JsonTokenType.Number) id = Encoding.UTF8.GetString(reader.ValueSpan);
-            }
-            else if (isMeta)
-            {
-                metadataIndex = _scratch.Count;
-            }
-            if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
-            _scratch.Add(new JsonMember(nameStart, valueStart, (int)reader.BytesConsumed, kind));
+            pos++;
         }
-        if (reader.Read()) return Bad(QuarantineKind.InvalidJson, "invalid JSON: more than one value on the line");
+        else
+        {
+            while (true)
+            {
+                if (pos >= line.Length || line[pos] != (byte)'"') return Syntax("expected a property name", pos);
+                int nameStart = pos;
+                int nameEnd = JsonStrings.Scan(line, pos, out bool nameEscaped, out var nameError);
+                if (nameEnd < 0) return Syntax(nameError!, pos);
+                var rawName = line[(nameStart + 1)..(nameEnd - 1)];
+                bool isText = textIndex < 0 && NameEquals(rawName, nameEscaped, _textName);
+                bool isId = !isText && idIndex < 0 && NameEquals(rawName, nameEscaped, _idName);
+                bool isMeta = !isText && !isId && metadataIndex < 0 && NameEquals(rawName, nameEscaped, MetadataName);
+                pos = SkipWs(line, nameEnd);
+                if (pos >= line.Length || line[pos] != (byte)':') return Syntax("expected ':' after a property name", pos);
+                pos = SkipWs(line, pos + 1);
+                if (pos >= line.Length) return Syntax("expected a value", pos);
+                int valueStart = pos;
+                JsonTokenType kind;
+                if (line[pos] == (byte)'"')
+                {
+                    kind = JsonTokenType.String;
+                    pos = JsonStrings.Scan(line, pos, out bool escaped, out var error);
+                    if (pos < 0) return Syntax(error!, valueStart);
+                    if (isText || isId)
+                    {
+                        var value = JsonStrings.Decode(line[(valueStart + 1)..(pos - 1)], escaped);
+                        if (value is null) return Syntax("invalid \\u escape (a lone surrogate)", valueStart);
+                        if (isText) text = value;
+                        else id = value;
+                    }
+                }
+                else
+                {
+                    var reader = new Utf8JsonReader(line[pos..], new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = 256 });
+                    reader.Read();
+                    kind = reader.TokenType;
+                    if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+                    if (isId && kind == JsonTokenType.Number) id = Encoding.UTF8.GetString(reader.ValueSpan);
+                    pos += (int)reader.BytesConsumed;
+                }
+                if (isText) { textIndex = _scratch.Count; textKind = kind; }
+                else if (isId) { idIndex = _scratch.Count; idKind = kind; }
+                else if (isMeta) metadataIndex = _scratch.Count;
+                _scratch.Add(new JsonMember(nameStart, valueStart, pos, kind));
+                pos = SkipWs(line, pos);
+                if (pos < line.Length && line[pos] == (byte)',')
+                {
+                    pos = SkipWs(line, pos + 1);
+                    continue;
+                }
+                if (pos < line.Length && line[pos] == (byte)'}')
+                {
+                    pos++;
+                    break;
+                }
+                return Syntax("expected ',' or '}'", pos);
+            }
+        }
+        if (SkipWs(line, pos) != line.Length) return Syntax("more than one value on the line", pos);
 
         if (textIndex < 0) return Bad(QuarantineKind.MissingText, $"text field '{_textField}' is missing");
         if (text is null) return Bad(QuarantineKind.TextNotString, $"text field '{_textField}' is {Describe(textKind)}, expected a string");
@@ -136,6 +176,20 @@ internal sealed class JsonRecordParser
         return new ParsedLine(record, text, id, default, null);
     }
 
+    private static bool NameEquals(ReadOnlySpan<byte> raw, bool escaped, byte[] name)
+    {
+        if (!escaped) return raw.SequenceEqual(name);
+        return JsonStrings.Decode(raw, escaped) is { } decoded && decoded == Encoding.UTF8.GetString(name);
+    }
+
+    private static int SkipWs(ReadOnlySpan<byte> s, int pos)
+    {
+        while (pos < s.Length && s[pos] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') pos++;
+        return pos;
+    }
+
+    private static ParsedLine Syntax(string what, int pos) => Bad(QuarantineKind.InvalidJson, $"invalid JSON: {what} at byte {pos}");
+
     private static string Describe(JsonTokenType kind) => kind switch
     {
         JsonTokenType.StartObject => "an object",
@@ -143,6 +197,7 @@ internal sealed class JsonRecordParser
         JsonTokenType.Number => "a number",
         JsonTokenType.True or JsonTokenType.False => "a boolean",
         JsonTokenType.Null => "null",
+        JsonTokenType.String => "a string",
         _ => kind.ToString(),
     };
 

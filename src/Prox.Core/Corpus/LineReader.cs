@@ -38,6 +38,9 @@ internal sealed class LineReader : IDisposable
     public byte[] Buffer => _buf;
     public ReadOnlySpan<byte> Line => _buf.AsSpan(LineStart, LineLength);
 
+    /// <summary>False when the line last returned ended at the end of the stream rather than at a newline.</summary>
+    public bool LineTerminated { get; private set; }
+
     /// <summary>For <see cref="Status.TooLong"/>: the first bytes of the line.</summary>
     public byte[] TooLongPrefix => _tooLongPrefix!;
 
@@ -57,6 +60,7 @@ internal sealed class LineReader : IDisposable
                     return Status.TooLong;
                 }
                 SetLine(_start, nl);
+                LineTerminated = true;
                 _start = _scanned = nl + 1;
                 return Status.Line;
             }
@@ -74,6 +78,7 @@ internal sealed class LineReader : IDisposable
                 {
                     LineNumber++;
                     SetLine(_start, _end);
+                    LineTerminated = false;
                     _start = _scanned = _end;
                     return Status.Line;
                 }

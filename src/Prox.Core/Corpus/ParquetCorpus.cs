@@ -67,6 +67,9 @@ internal static class ParquetColumns
     /// <summary>The CLR type values of <paramref name="f"/> are kept as (string and byte[] for the memory forms).</summary>
     public static Type ValueType(DataField f) => IsString(f) ? typeof(string) : IsBytes(f) ? typeof(byte[]) : f.ClrType;
 
+    /// <summary>Parquet.Net options that keep its stream pool from holding on to freed memory without bound.</summary>
+    public static ParquetOptions Options => new() { MaximumSmallPoolFreeBytes = 1 << 20, MaximumLargePoolFreeBytes = 8 << 20 };
+
     /// <summary>Runs Parquet.Net's async API synchronously, off any synchronization context.</summary>
     public static T Sync<T>(Func<Task<T>> work) =>
         SynchronizationContext.Current is null ? work().GetAwaiter().GetResult() : Task.Run(work).GetAwaiter().GetResult();
@@ -170,10 +173,12 @@ internal static class ParquetCorpusReader
         }
         source.Table = table;
         long row = 0;
+        Array[]? columns = null;
         for (int g = 0; g < reader.RowGroupCount; g++)
         {
             long groupRows = reader.RowGroups[g].RowCount;
-            var columns = ReadGroup(reader, g, table, out var groupError);
+            columns = null; // let the previous row group go before the next one is decoded
+            columns = ReadGroup(reader, g, table, out var groupError);
             if (columns is null)
             {
                 yield return new CorpusEntry(null, new QuarantineRecord(source.Path, row + 1, QuarantineKind.CorruptRowGroup,
@@ -196,7 +201,7 @@ internal static class ParquetCorpusReader
         try
         {
             error = null;
-            return ParquetColumns.Sync(() => ParquetReader.CreateAsync(stream, leaveStreamOpen: true));
+            return ParquetColumns.Sync(() => ParquetReader.CreateAsync(stream, ParquetColumns.Options, leaveStreamOpen: true));
         }
         catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
         {
@@ -377,7 +382,7 @@ internal sealed class ParquetCorpusWriter : CorpusWriter
         }
         var schema = new ParquetSchema(_fields.Select(Clone));
         _fields = schema.GetDataFields();
-        _writer = ParquetColumns.Sync(() => ParquetWriter.CreateAsync(schema, _file.Stream));
+        _writer = ParquetColumns.Sync(() => ParquetWriter.CreateAsync(schema, _file.Stream, ParquetColumns.Options));
     }
 
     private static DataField Clone(DataField f) => f switch
@@ -404,10 +409,28 @@ internal sealed class ParquetCorpusWriter : CorpusWriter
 
     private protected override void CompleteCore()
     {
+        if (_writer is null && Options.ParquetSchemaSource is null)
+        {
+            // no document and no schema source: a valid, empty file with the basic document columns
+            DataField[] basic = [new DataField("id", typeof(string), true), new DataField("text", typeof(string), true), new DataField("metadata", typeof(string), true)];
+            Start(new ParquetTable(basic, -1, -1, 2));
+        }
         if (_writer is null)
-            throw new InvalidOperationException($"'{Path}': a Parquet file needs a schema, which comes from the first document; no document was written");
+        {
+            var source = Options.ParquetSchemaSource!;
+            var schema = ParquetColumns.Sync(async () =>
+            {
+                await using var file = File.OpenRead(source);
+                return await ParquetReader.ReadSchemaAsync(file);
+            });
+            if (schema.Fields.Any(f => f.SchemaType != SchemaType.Data))
+                throw new InvalidOperationException($"'{Path}': schema source '{source}' has nested columns");
+            var fields = schema.GetDataFields();
+            Start(new ParquetTable(fields, -1, -1, Array.FindIndex(fields, f => f.Name == "metadata")));
+        }
         FlushRowGroup();
-        ParquetColumns.Sync(async () => await _writer.DisposeAsync());
+        var writer = _writer!;
+        ParquetColumns.Sync(async () => await writer.DisposeAsync());
         _writer = null;
         _file.Commit();
     }

@@ -137,7 +137,8 @@ public sealed class CorpusRefiner
         var toRefine = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         var toWrite = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
         var readOptions = new CorpusReadOptions { TextField = _options.TextField, IdField = _options.IdField };
-        var writeOptions = new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel };
+        // Parquet outputs keep the input's schema even when every row is dropped.
+        var writeOptions = new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel, ParquetSchemaSource = plan.Input };
         long quarantined = 0;
         var quarantineKinds = new Dictionary<string, long>(StringComparer.Ordinal);
 

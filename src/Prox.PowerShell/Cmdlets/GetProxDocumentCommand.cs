@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using Prox.Corpus;
+using Prox.PowerShell.Binding;
 
 namespace Prox.PowerShell.Cmdlets;
 
@@ -47,14 +48,12 @@ public sealed class GetProxDocumentCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var options = new CorpusReadOptions { TextField = TextField, IdField = IdField };
-        foreach (var file in ResolveFiles())
+        foreach (var file in CorpusPaths.Resolve(this, Path, Recurse))
         {
             if (_emitted >= First) return;
             ReadFile(file, options);
         }
     }
-
-    private IEnumerable<string> ResolveFiles() => Binding.CorpusPaths.Resolve(this, Path, Recurse);
 
     private void ReadFile(string file, CorpusReadOptions options)
     {

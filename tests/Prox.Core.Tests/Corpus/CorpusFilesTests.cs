@@ -98,4 +98,34 @@ public sealed class CorpusFilesTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(target));
         Assert.Equal([target], Directory.GetFiles(outDir));
     }
+
+    [Fact]
+    public void Reading_a_missing_file_fails_when_enumeration_starts()
+    {
+        var entries = CorpusReader.Read(_files.PathOf("missing.jsonl"));
+        Assert.Throws<FileNotFoundException>(() => entries.First());
+    }
+
+    [Fact]
+    public void Empty_outputs_are_complete_files()
+    {
+        var input = _files.WriteParquet("in.parquet", 2);
+        var jsonl = _files.PathOf("out/empty.jsonl.gz");
+        using (var w = CorpusWriter.Create(jsonl)) w.Complete();
+        Assert.Empty(CorpusTestFiles.ReadAll(jsonl));
+
+        var parquet = _files.PathOf("out/empty.parquet");
+        using (var w = CorpusWriter.Create(parquet)) w.Complete();
+        Assert.Empty(CorpusTestFiles.ReadAll(parquet));
+        Assert.Equal(["id", "text", "metadata"], ParquetColumnNames(parquet));
+        using (var w = CorpusWriter.Create(parquet, new CorpusWriteOptions { ParquetSchemaSource = input })) w.Complete();
+        Assert.Empty(CorpusTestFiles.ReadAll(parquet));
+        Assert.Equal(["id", "text", "url", "token_count", "score", "metadata"], ParquetColumnNames(parquet));
+    }
+
+    private static string[] ParquetColumnNames(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Parquet.ParquetReader.ReadSchemaAsync(file).GetAwaiter().GetResult().GetDataFields().Select(f => f.Name).ToArray();
+    }
 }

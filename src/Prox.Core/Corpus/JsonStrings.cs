@@ -1,0 +1,128 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+
+namespace Prox.Corpus;
+
+/// <summary>Vectorized scanning and decoding of JSON strings in UTF-8 (the bulk of every corpus record).</summary>
+internal static class JsonStrings
+{
+    private static readonly SearchValues<byte> Special = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(i => (byte)i), (byte)'"', (byte)'\\']);
+
+    /// <summary>
+    /// Validates the JSON string starting with the quote at <paramref name="start"/> and returns the index just past
+    /// its closing quote, or -1 with <paramref name="error"/>. <paramref name="escaped"/> tells whether it has escapes.
+    /// </summary>
+    public static int Scan(ReadOnlySpan<byte> s, int start, out bool escaped, out string? error)
+    {
+        escaped = false;
+        error = null;
+        int pos = start + 1;
+        while (true)
+        {
+            int i = s[pos..].IndexOfAny(Special);
+            if (i < 0)
+            {
+                error = "unterminated string";
+                return -1;
+            }
+            pos += i;
+            byte b = s[pos];
+            if (b == (byte)'"') return pos + 1;
+            if (b < 0x20)
+            {
+                error = $"control character 0x{b:x2} inside a string at byte {pos}";
+                return -1;
+            }
+            escaped = true;
+            if (pos + 1 >= s.Length)
+            {
+                error = "unterminated string";
+                return -1;
+            }
+            switch (s[pos + 1])
+            {
+                case (byte)'"' or (byte)'\\' or (byte)'/' or (byte)'b' or (byte)'f' or (byte)'n' or (byte)'r' or (byte)'t':
+                    pos += 2;
+                    break;
+                case (byte)'u' when pos + 5 < s.Length && IsHex(s[pos + 2]) && IsHex(s[pos + 3]) && IsHex(s[pos + 4]) && IsHex(s[pos + 5]):
+                    pos += 6;
+                    break;
+                default:
+                    error = $"invalid escape sequence at byte {pos}";
+                    return -1;
+            }
+        }
+    }
+
+    /// <summary>The string value of the (validated) contents between the quotes; null for a lone surrogate escape.</summary>
+    public static string? Decode(ReadOnlySpan<byte> raw, bool escaped)
+    {
+        if (!escaped) return Encoding.UTF8.GetString(raw);
+        byte[]? rented = null;
+        Span<byte> buf = raw.Length <= 512 ? stackalloc byte[raw.Length] : (rented = ArrayPool<byte>.Shared.Rent(raw.Length));
+        try
+        {
+            int n = Unescape(raw, buf);
+            return n < 0 ? null : Encoding.UTF8.GetString(buf[..n]);
+        }
+        finally
+        {
+            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    // An escape is never shorter than what it decodes to (\uXXXX: 6 bytes → at most 3; a pair: 12 → 4), so the
+    // output fits in raw.Length bytes.
+    private static int Unescape(ReadOnlySpan<byte> raw, Span<byte> dst)
+    {
+        int o = 0;
+        while (true)
+        {
+            int i = raw.IndexOf((byte)'\\');
+            if (i < 0)
+            {
+                raw.CopyTo(dst[o..]);
+                return o + raw.Length;
+            }
+            raw[..i].CopyTo(dst[o..]);
+            o += i;
+            byte e = raw[i + 1];
+            if (e != (byte)'u')
+            {
+                dst[o++] = e switch { (byte)'b' => 8, (byte)'f' => 12, (byte)'n' => 10, (byte)'r' => 13, (byte)'t' => 9, _ => e };
+                raw = raw[(i + 2)..];
+                continue;
+            }
+            int cp = Hex4(raw[(i + 2)..]);
+            raw = raw[(i + 6)..];
+            if (char.IsHighSurrogate((char)cp))
+            {
+                if (raw.Length < 6 || raw[0] != (byte)'\\' || raw[1] != (byte)'u') return -1;
+                int low = Hex4(raw[2..]);
+                if (!char.IsLowSurrogate((char)low)) return -1;
+                cp = char.ConvertToUtf32((char)cp, (char)low);
+                raw = raw[6..];
+            }
+            else if (char.IsLowSurrogate((char)cp))
+            {
+                return -1;
+            }
+            o += new Rune(cp).EncodeToUtf8(dst[o..]);
+        }
+    }
+
+    private static bool IsHex(byte b) => (uint)(b - '0') <= 9 || (uint)((b | 0x20) - 'a') <= 5;
+
+    private static int Hex4(ReadOnlySpan<byte> s)
+    {
+        int v = 0;
+        for (int k = 0; k < 4; k++)
+        {
+            int b = s[k];
+            v = (v << 4) | (b <= '9' ? b - '0' : (b | 0x20) - 'a' + 10);
+        }
+        return v;
+    }
+}
