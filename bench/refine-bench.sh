@@ -11,7 +11,7 @@ dotnet build bench/Prox.Bench -c Release -v q --nologo > /dev/null
 BENCH="dotnet bench/Prox.Bench/bin/Release/net10.0/Prox.Bench.dll"
 [ -f "bench-data/cc-${MB}mb.jsonl.gz" ] || $BENCH refine-data --mb "$MB"
 [ -f bench-data/cc-50mb.jsonl.gz ] || $BENCH refine-data --mb 50
-read -r JSONL TEXT DOCS < "bench-data/cc-${MB}mb.size"
+read -r JSONL TEXT DOCS < "bench-data/cc-${MB}mb.size" || true
 echo "input: $DOCS documents, $((JSONL / 1000000)) MB JSONL, $((TEXT / 1000000)) MB text; $(nproc) cores"
 start=$(date +%s.%N)
 taskset -c 0 bash -c "zcat bench-data/cc-${MB}mb.jsonl.gz | gzip -1 > bench-data/baseline.jsonl.gz"

@@ -74,6 +74,7 @@ internal static class RefineBench
                 case "--threads": threads = int.Parse(args[++i]); break;
                 case "--tokenizer": tokenizer = args[++i]; break;
                 case "--dialect": dialect = Enum.Parse<ProgramDialect>(args[++i], ignoreCase: true); break;
+                case "--threads-cpu": break;
             }
         }
         if (input is null || output is null)
@@ -91,7 +92,22 @@ internal static class RefineBench
         var s = sw.Elapsed.TotalSeconds;
         Console.WriteLine($"| {Path.GetFileName(input)} | {threads} | {tokenizer} | {sizes[0] / 1e6 / s:N1} | {sizes[1] / 1e6 / s:N1} | " +
                           $"{summary.DocumentsIn / s:N0} | {PeakRssMb():N0} | {summary.DocumentsOut:N0}/{summary.DocumentsIn:N0} |");
+        if (args.Contains("--threads-cpu")) PrintThreadCpu();
         return 0;
+    }
+
+    // CPU seconds per native thread (utime + stime from /proc), to see which pipeline stage is the bottleneck.
+    private static void PrintThreadCpu()
+    {
+        var tick = 100.0;
+        foreach (var dir in Directory.GetDirectories("/proc/self/task"))
+        {
+            var name = File.ReadAllText(Path.Combine(dir, "comm")).Trim();
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var cpu = (long.Parse(fields[11]) + long.Parse(fields[12])) / tick;
+            if (cpu >= 0.0) Console.Error.WriteLine($"  thread {name,-16} {cpu,7:F2} s");
+        }
     }
 
     private static double PeakRssMb()

@@ -144,6 +144,7 @@ public sealed class CorpusRefiner
 
         var reader = Task.Factory.StartNew(() =>
         {
+            Thread.CurrentThread.Name ??= "prox-reader";
             QuarantineWriter? quarantine = null;
             try
             {
@@ -190,6 +191,7 @@ public sealed class CorpusRefiner
 
         var writer = Task.Factory.StartNew(() =>
         {
+            Thread.CurrentThread.Name ??= "prox-writer";
             CorpusWriter? dropped = null;
             try
             {

@@ -119,7 +119,7 @@ public sealed class DocumentRefiner
     {
         var dialect = _options.Dialect;
         var executor = _options.Executor;
-        Parallel.For(0, docs.Count, _parallel, i =>
+        For(docs.Count, i =>
         {
             var d = docs[i];
             d.Lines = DocumentLines.Count(d.OriginalText);
@@ -131,7 +131,7 @@ public sealed class DocumentRefiner
             var requests = new ProgramRequest[docs.Count];
             for (var i = 0; i < docs.Count; i++) requests[i] = new ProgramRequest(ProgramStage.Doc, docs[i].OriginalText, 0, docs[i].Lines);
             var programs = Generate(requests);
-            Parallel.For(0, docs.Count, _parallel, i =>
+            For(docs.Count, i =>
             {
                 var d = docs[i];
                 d.DocProgram = programs[i];
@@ -146,13 +146,13 @@ public sealed class DocumentRefiner
             var survivors = new List<RefinedDocument>(docs.Count);
             foreach (var d in docs) if (!d.Dropped) survivors.Add(d);
             var perDoc = new List<ProgramRequest>[survivors.Count];
-            Parallel.For(0, survivors.Count, _parallel, i => perDoc[i] = ChunkRequests(survivors[i].OriginalText, survivors[i].Lines));
+            For(survivors.Count, i => perDoc[i] = ChunkRequests(survivors[i].OriginalText, survivors[i].Lines));
             var all = new List<ProgramRequest>();
             foreach (var r in perDoc) all.AddRange(r);
             var programs = Generate(all);
             var offsets = new int[survivors.Count];
             for (int i = 0, at = 0; i < survivors.Count; at += perDoc[i].Count, i++) offsets[i] = at;
-            Parallel.For(0, survivors.Count, _parallel, i =>
+            For(survivors.Count, i =>
             {
                 var d = survivors[i];
                 var n = perDoc[i].Count;
@@ -165,12 +165,26 @@ public sealed class DocumentRefiner
             });
         }
 
-        Parallel.For(0, docs.Count, _parallel, i =>
+        For(docs.Count, i =>
         {
             var d = docs[i];
             d.TokensOut = d.Dropped ? 0 : ReferenceEquals(d.Text, d.OriginalText) ? d.TokensIn : _tokens.CountTokens(d.Text);
             d.Provenance = Provenance(d);
         });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for 0..n-1 on up to <see cref="RefineOptions.Threads"/> threads; with one thread,
+    /// inline on the calling thread (no thread-pool hand-off, whose spin-waiting would steal the only core).
+    /// </summary>
+    private void For(int n, Action<int> body)
+    {
+        if (_options.Threads == 1 || n <= 1)
+        {
+            for (var i = 0; i < n; i++) body(i);
+            return;
+        }
+        Parallel.For(0, n, _parallel, body);
     }
 
     private static void Drop(RefinedDocument d, ProgramStage stage, DropReason reason)
@@ -199,7 +213,7 @@ public sealed class DocumentRefiner
         {
             var result = new string[requests.Count];
             var slices = Math.Min(threads * 4, requests.Count);
-            Parallel.For(0, slices, _parallel, s =>
+            For(slices, s =>
             {
                 int from = (int)((long)requests.Count * s / slices), to = (int)((long)requests.Count * (s + 1) / slices);
                 var slice = new ProgramRequest[to - from];

@@ -242,18 +242,24 @@ internal static class LineRules
                 ref var bucket = ref _byFirst[char.ToLowerInvariant(p[0])];
                 bucket = [.. bucket, p];
                 uint window = 0;
-                bool asciiPrefix = true;
-                for (int k = 0; k < PrefixLength; k++)
-                {
-                    asciiPrefix &= p[k] < 128;
-                    window = (window << 8) | Fold(p[k]);
-                }
-                // A prefix with a non-ASCII character needs no bit: such windows always pass.
-                if (asciiPrefix) _prefixes[Bucket(window) >> 6] |= 1UL << (int)Bucket(window);
+                for (int k = 0; k < PrefixLength; k++) window = (window << 8) | Fold(p[k]);
+                _prefixes[Bucket(window) >> 6] |= 1UL << (int)Bucket(window);
             }
         }
 
-        private static uint Fold(char c) => c < 128 ? char.ToLowerInvariant(c) : 0u;
+        // ASCII lower case for ASCII; a non-ASCII character folds to the ASCII letter it equals ignoring case (e.g. 'ſ'
+        // → 's', as OrdinalIgnoreCase compares upper-cased characters), else to 0 — on both the phrase and the text
+        // side, so the prefilter passes every window that could start a case-insensitive match.
+        private static readonly byte[] LowerAscii = Enumerable.Range(0, 128).Select(c => (byte)char.ToLowerInvariant((char)c)).ToArray();
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static uint Fold(char c) => c < 128 ? LowerAscii[c] : FoldNonAscii(c);
+
+        private static uint FoldNonAscii(char c)
+        {
+            var upper = char.ToUpperInvariant(c);
+            return upper < 128 ? LowerAscii[upper] : 0u;
+        }
 
         private static uint Bucket(uint window) => (window * 0x9E3779B1u) >> (32 - HashBits);
 
@@ -263,20 +269,15 @@ internal static class LineRules
             var text = doc.Text.AsSpan();
             bool asciiText = Ascii.IsValid(text);
             var prefixes = _prefixes;
-            int line = 0, fillStart = 0, lastNonAscii = -1;
+            int line = 0, fillStart = 0;
             uint window = 0;
             for (int j = 0; j < text.Length; j++)
             {
-                char c = text[j];
-                if (c >= 128) lastNonAscii = j;
-                window = (window << 8) | Fold(c);
+                window = (window << 8) | Fold(text[j]);
                 int i = j - (PrefixLength - 1);
                 if (i < fillStart) continue;
-                if (lastNonAscii < i)
-                {
-                    uint b = Bucket(window);
-                    if ((prefixes[b >> 6] & (1UL << (int)b)) == 0) continue;
-                }
+                uint b = Bucket(window);
+                if ((prefixes[b >> 6] & (1UL << (int)b)) == 0) continue;
                 if (!StartsWithPhrase(text[i..], asciiText)) continue;
                 line = doc.LineAt(i, line);
                 flags[line] |= bit;
