@@ -12,7 +12,9 @@ namespace Prox.Programs;
 /// <remarks>Thread-safe: all methods are static and keep no shared state.</remarks>
 public static class ProgramExecutor
 {
+    // Per-thread scratch arrays (not the shared array pool, whose trimming runs on every gen-2 collection).
     [ThreadStatic] private static int[]? t_newlines;
+    [ThreadStatic] private static int[]? t_runs;
 
     /// <summary>Parses <paramref name="program"/> and runs it on <paramref name="text"/>.</summary>
     /// <param name="text">The document.</param>
@@ -277,7 +279,8 @@ public static class ProgramExecutor
         // Kept runs are the gaps between merged removed ranges; their character spans come from the newline offsets
         // (line k starts after newline k-1 and ends before newline k, or at the end of the text).
         var span = work.Span;
-        var runs = ArrayPool<int>.Shared.Rent(2 * (merged + 1));
+        var runs = t_runs is { } cached && cached.Length >= 2 * (merged + 1) ? cached : new int[Math.Max(64, 2 * (merged + 1))];
+        t_runs = null;
         var runCount = 0;
         var total = 0;
         words = 0;
@@ -302,7 +305,7 @@ public static class ProgramExecutor
         if (rented is not null) ArrayPool<long>.Shared.Return(rented);
         if (runCount == 0)
         {
-            ArrayPool<int>.Shared.Return(runs);
+            t_runs = runs;
             return "";
         }
         total += runCount - 1; // separators
@@ -323,7 +326,7 @@ public static class ProgramExecutor
             }
             box.Value = w;
         });
-        ArrayPool<int>.Shared.Return(runs);
+        t_runs = runs;
         if (!countRemoved) words = keptWords.Value;
         return result;
     }
