@@ -48,8 +48,13 @@ public sealed class LlamaOnnxDecoder : IDisposable
 
     private LlamaOnnxDecoder(InferenceSession session, ModelInfo info, LlamaConfig config)
     {
-        _session = session; Info = info; Config = config; _half = info.DType == "float16";
+        _session = session; Info = info; Config = config;
+        _half = session.OutputMetadata.TryGetValue("logits", out var lo) && lo.ElementDataType == TensorElementType.Float16;
     }
+
+    /// <summary>Opens a model file whose folder has no <c>config.json</c> (e.g. one written by another exporter), with its shape given.</summary>
+    internal static LlamaOnnxDecoder OpenFile(string modelFile, LlamaConfig config, ModelSessionOptions? options = null) =>
+        new(OnnxSessions.Open(modelFile, options), new ModelInfo { Path = modelFile, Config = config }, config);
 
     /// <summary>Opens a model folder; errors name the folder and what is missing.</summary>
     public static LlamaOnnxDecoder Open(string folder, ModelSessionOptions? options = null, Action<string>? warn = null)

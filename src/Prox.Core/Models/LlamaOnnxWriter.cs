@@ -159,13 +159,17 @@ internal static class LlamaOnnxWriter
         {
             int d = c.HeadDim, half = d / 2, n = c.MaxPositions;
             var inv = c.RopeInverseFrequencies();
+            var given = w.RopeTables;
+            if (given is { } t && (t.Cos.Length != (long)n * half || t.Sin.Length != (long)n * half))
+                throw new InvalidDataException($"RoPE tables must hold {n} × {half} values");
             var cos = new float[(long)n * d];
             var sin = new float[(long)n * d];
             for (int pos = 0; pos < n; pos++)
                 for (int k = 0; k < half; k++)
                 {
                     double a = pos * inv[k];
-                    float cv = (float)Math.Cos(a), sv = (float)Math.Sin(a);
+                    float cv = given is { } g1 ? g1.Cos[pos * half + k] : (float)Math.Cos(a);
+                    float sv = given is { } g2 ? g2.Sin[pos * half + k] : (float)Math.Sin(a);
                     cos[(long)pos * d + k] = cos[(long)pos * d + k + half] = cv;
                     sin[(long)pos * d + k] = sin[(long)pos * d + k + half] = sv;
                 }

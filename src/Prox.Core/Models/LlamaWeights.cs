@@ -37,6 +37,9 @@ internal interface ILlamaWeights
 {
     LlamaConfig Config { get; }
     float[] Read(string name);
+
+    /// <summary>RoPE tables [max_positions, head_dim / 2] (cos, sin) to use instead of computing them from the config; null to compute.</summary>
+    (float[] Cos, float[] Sin)? RopeTables => null;
 }
 
 /// <summary>

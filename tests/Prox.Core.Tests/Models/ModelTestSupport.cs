@@ -47,6 +47,13 @@ internal static class ModelTestSupport
         return maxDiff / maxRef;
     }
 
+    /// <summary>Asserts max |a − e| / max |e| ≤ <paramref name="tolerance"/>, naming what was compared.</summary>
+    public static void AssertClose(float[] actual, double[] expected, double tolerance, string what)
+    {
+        var err = RelativeError(actual, expected);
+        Assert.True(err <= tolerance, $"{what}: relative error {err:E2} > {tolerance:E0}");
+    }
+
     public static double[] ToDouble(float[] x) => Array.ConvertAll(x, v => (double)v);
 
     /// <summary>
