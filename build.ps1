@@ -35,6 +35,11 @@ function Invoke-Build {
     }
     if (Test-Path $moduleBin) { Remove-Item $moduleBin -Recurse -Force }
     Move-Item $staging $moduleBin
+    # MAML help for the binary cmdlets (generated from module/help/<Cmdlet>.psd1 and the real parameters) goes
+    # to en-US/ beside Prox.psd1, where PowerShell looks for it (the module base).
+    Invoke-Pwsh -NoProfile -NonInteractive -File (Join-Path $root 'tools/New-ProxHelp.ps1') -ModuleManifest (Join-Path $root 'Prox.psd1') `
+        -HelpSource (Join-Path $root 'module/help') -OutputFile (Join-Path $root 'en-US/Prox.PowerShell.dll-Help.xml')
+    if ($LASTEXITCODE -ne 0) { throw 'building the help failed' }
 }
 
 # A fresh pwsh from the repository's tool manifest (the current process may be `dotnet`, not `pwsh`).

@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text.Json;
+using Prox.Programs;
+
+namespace Prox.Bench;
+
+/// <summary>
+/// Executor throughput on the shared workload (697 Common Crawl documents with realistic chunk and doc programs):
+/// documents/s and MB/s of input text on one thread, allocations per document, for each dialect and stage.
+/// </summary>
+internal static class ExecutorBench
+{
+    public static int Run(string[] args)
+    {
+        var seconds = 5.0;
+        for (var i = 0; i < args.Length; i++)
+            if (args[i] == "--seconds" && i + 1 < args.Length) seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+
+        var shared = Environment.GetEnvironmentVariable("PROX_SHARED") ?? Path.Combine(FindRepoRoot(), "..", "shared");
+        var path = Path.Combine(shared, "reference/executor-workload.jsonl.gz");
+        if (!File.Exists(path))
+        {
+            Console.Error.WriteLine($"workload not found: {path} (set PROX_SHARED)");
+            return 1;
+        }
+        var docs = new List<(string Text, string Chunk, string Doc)>();
+        using (var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress)))
+        {
+            while (reader.ReadLine() is { } line)
+            {
+                if (line.Length == 0) continue;
+                var e = JsonDocument.Parse(line).RootElement;
+                docs.Add((e.GetProperty("text").GetString()!, e.GetProperty("chunk_program").GetString()!, e.GetProperty("doc_program").GetString()!));
+            }
+        }
+        var bytes = docs.Sum(d => (long)System.Text.Encoding.UTF8.GetByteCount(d.Text));
+        Console.WriteLine($"workload: {docs.Count} documents, {bytes / 1e6:F2} MB UTF-8, {docs.Average(d => d.Text.Split('\n').Length):F1} lines/doc");
+        Console.WriteLine($"runtime: .NET {Environment.Version}, {Environment.ProcessorCount} cores, one thread; {seconds:F0} s per case");
+        Console.WriteLine();
+        Console.WriteLine("| case | documents/s | MB/s | bytes allocated/document |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var dialect in new[] { ProgramDialect.Reference, ProgramDialect.Strict })
+        {
+            Measure($"chunk stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length);
+            Measure($"doc stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect).Text.Length);
+            Measure($"doc then chunk, {dialect}", docs, bytes, seconds, d =>
+            {
+                var doc = ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect);
+                return doc.Dropped ? 0 : ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length;
+            });
+        }
+        return 0;
+    }
+
+    private static void Measure(string name, List<(string Text, string Chunk, string Doc)> docs, long bytes, double seconds, Func<(string Text, string Chunk, string Doc), int> run)
+    {
+        long sink = 0;
+        // Warm up (tiered JIT reaches its optimized code).
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
+            foreach (var d in docs) sink += run(d);
+
+        var passes = 0;
+        var allocBefore = GC.GetAllocatedBytesForCurrentThread();
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            foreach (var d in docs) sink += run(d);
+            passes++;
+        }
+        sw.Stop();
+        var alloc = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
+        var n = (double)passes * docs.Count;
+        Console.WriteLine($"| {name} | {n / sw.Elapsed.TotalSeconds:N0} | {passes * (double)bytes / 1e6 / sw.Elapsed.TotalSeconds:N0} | {alloc / n:N0} |");
+        if (sink == 42) Console.WriteLine();
+    }
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Prox.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}

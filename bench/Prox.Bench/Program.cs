@@ -1,0 +1,13 @@
+// Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
+// Modes: executor
+return args.Length > 0 ? args[0] switch
+{
+    "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
+    _ => Usage(),
+} : Usage();
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload");
+    return 2;
+}

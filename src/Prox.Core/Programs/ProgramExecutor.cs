@@ -1,0 +1,328 @@
+using System.Buffers;
+
+namespace Prox.Programs;
+
+/// <summary>
+/// Runs ProX programs on documents. Doc programs keep or drop; chunk programs first apply every normalization in
+/// program order over the whole text, then remove the marked lines, then decide (ProX rules): at most 5 % of the
+/// words left with fewer than 2 errors → dropped; at most 10 words left → dropped; fewer than 2 errors → the edited
+/// text; otherwise the program is ignored and the original text kept. A document without words is dropped.
+/// </summary>
+/// <remarks>Thread-safe: all methods are static and keep no shared state.</remarks>
+public static class ProgramExecutor
+{
+    /// <summary>Parses <paramref name="program"/> and runs it on <paramref name="text"/>.</summary>
+    /// <param name="text">The document.</param>
+    /// <param name="program">Program text (for a whole document: the chunk programs joined with <c>\n</c>).</param>
+    /// <param name="stage">Doc or Chunk.</param>
+    /// <param name="dialect">Strict (default) or Reference.</param>
+    /// <param name="options">Thresholds and limits; <see cref="ExecutorOptions.Default"/> when null.</param>
+    public static ExecutionResult Execute(string text, string program, ProgramStage stage, ProgramDialect dialect = ProgramDialect.Strict, ExecutorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        int? lineCount = dialect == ProgramDialect.Strict && stage == ProgramStage.Chunk ? text.AsSpan().Count('\n') + 1 : null;
+        return Execute(text, ProxProgram.Parse(program, stage, dialect, lineCount, options));
+    }
+
+    /// <summary>Runs a parsed program on <paramref name="text"/> (with the options it was parsed with).</summary>
+    public static ExecutionResult Execute(string text, ProxProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(program);
+        return program.Stage == ProgramStage.Doc ? ExecuteDoc(text, program) : ExecuteChunk(text, program);
+    }
+
+    private static ExecutionResult ExecuteDoc(string text, ProxProgram program)
+    {
+        var words = PyText.CountWords(text);
+        var lines = text.AsSpan().Count('\n') + 1;
+        var ignored = program.LimitExceeded;
+        var dropped = !ignored && program.DropsDocument;
+        return new ExecutionResult(dropped ? "" : text, text, text, program, dropped, dropped ? DropReason.DropDoc : DropReason.None,
+            program.ErrorCount, ignored, words, dropped ? 0 : words, lines, [], null, 0, -1);
+    }
+
+    private static ExecutionResult ExecuteChunk(string text, ProxProgram program)
+    {
+        var options = program.Options;
+        var errors = program.ErrorCount;
+        var ops = program.Operations;
+        var current = text;
+        List<NormalizationMatch>? normalizations = null;
+        long[]? raw = null; // (start, end, opIndex) in program order
+        var rawCount = 0;
+        var allLinesOp = -1;
+        var growthLimit = options.GrowthLimit(text.Length);
+
+        if (program.LimitExceeded)
+        {
+            errors = Math.Max(errors, options.MaxErrors);
+        }
+        else
+        {
+            for (var i = 0; i < ops.Count; i++)
+            {
+                var op = ops[i];
+                switch (op.Kind)
+                {
+                    case OperationKind.Normalize:
+                    {
+                        var source = op.Source!;
+                        var target = op.Target ?? "";
+                        string? skipped = null;
+                        var matches = 0;
+                        if (source.Length == 0) skipped = "empty source";
+                        else if (source == " " && !op.IsDeletionForm) skipped = "single-space source (ProX guard)";
+                        else
+                        {
+                            matches = CountOccurrences(current, source);
+                            if (matches > 0)
+                            {
+                                var newLength = current.Length + (long)matches * (target.Length - source.Length);
+                                if (newLength > growthLimit)
+                                {
+                                    skipped = $"would grow the document to {newLength:N0} characters (limit {growthLimit:N0})";
+                                    matches = 0;
+                                    if (program.Dialect == ProgramDialect.Strict) errors++;
+                                }
+                                else
+                                {
+                                    current = current.Replace(source, target, StringComparison.Ordinal);
+                                }
+                            }
+                        }
+                        (normalizations ??= new List<NormalizationMatch>(2)).Add(new NormalizationMatch(i, op.SourceLine, source, target, matches, skipped));
+                        break;
+                    }
+                    case OperationKind.RemoveLines:
+                        raw ??= new long[3 * 4];
+                        if (3 * rawCount + 3 > raw.Length) Array.Resize(ref raw, raw.Length * 2);
+                        raw[3 * rawCount] = op.Start;
+                        raw[3 * rawCount + 1] = op.End;
+                        raw[3 * rawCount + 2] = i;
+                        rawCount++;
+                        break;
+                    case OperationKind.RemoveAllLines:
+                        if (allLinesOp < 0) allLinesOp = i;
+                        break;
+                }
+            }
+        }
+
+        var lineCount = current.AsSpan().Count('\n') + 1;
+        errors += CountRangeErrors(raw, rawCount, lineCount);
+
+        // Clip the ranges to the document (negative starts clip to 0; empty and out-of-range ranges vanish).
+        var clippedCount = 0;
+        if (raw is not null)
+        {
+            for (var r = 0; r < rawCount; r++)
+            {
+                var s = Math.Max(raw[3 * r], 0);
+                var e = Math.Min(raw[3 * r + 1], lineCount - 1);
+                if (s > e) continue;
+                raw[3 * clippedCount] = s;
+                raw[3 * clippedCount + 1] = e;
+                raw[3 * clippedCount + 2] = raw[3 * r + 2];
+                clippedCount++;
+            }
+        }
+
+        var wordsIn = PyText.CountWords(text);
+        string processed;
+        int wordsOut;
+        if (allLinesOp >= 0)
+        {
+            processed = "";
+            wordsOut = 0;
+        }
+        else if (clippedCount == 0)
+        {
+            processed = current;
+            wordsOut = ReferenceEquals(current, text) ? wordsIn : PyText.CountWords(current);
+        }
+        else
+        {
+            processed = RemoveLines(current, raw!, clippedCount, lineCount, out wordsOut);
+        }
+
+        bool dropped;
+        DropReason reason;
+        bool ignored = false;
+        string final;
+        if (wordsIn == 0)
+        {
+            dropped = true; reason = DropReason.NoWords; final = "";
+        }
+        else if ((double)wordsOut / wordsIn <= 1 - options.RemovedWordFraction && errors < options.MaxErrors)
+        {
+            dropped = true; reason = DropReason.FewWordsLeftFraction; final = "";
+        }
+        else if (wordsOut <= options.MinWords)
+        {
+            dropped = true; reason = DropReason.FewWordsLeft; final = "";
+            ignored = errors >= options.MaxErrors;
+        }
+        else if (errors < options.MaxErrors)
+        {
+            dropped = false; reason = DropReason.None; final = processed;
+        }
+        else
+        {
+            dropped = false; reason = DropReason.None; final = text; ignored = true;
+        }
+
+        return new ExecutionResult(final, text, processed, program, dropped, reason, errors, ignored, wordsIn, wordsOut, lineCount,
+            (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp);
+    }
+
+    private static int CountOccurrences(string text, string source)
+    {
+        var span = text.AsSpan();
+        var needle = source.AsSpan();
+        var count = 0;
+        while (true)
+        {
+            var idx = span.IndexOf(needle);
+            if (idx < 0) return count;
+            count++;
+            span = span[(idx + needle.Length)..];
+        }
+    }
+
+    /// <summary>
+    /// ProX's accounting: sort the ranges by start (stably), merge a range into the previous one when it starts at or
+    /// before the previous end + 1, then count one error per merged range that starts past the last line, else one
+    /// per merged range that ends past it.
+    /// </summary>
+    internal static int CountRangeErrors(long[]? raw, int count, int lineCount)
+    {
+        if (count == 0 || raw is null) return 0;
+        Span<int> small = count <= 64 ? stackalloc int[count] : default;
+        var rented = count > 64 ? ArrayPool<int>.Shared.Rent(count) : null;
+        var order = rented is null ? small : rented.AsSpan(0, count);
+        for (var i = 0; i < count; i++) order[i] = i;
+        // Stable sort by start: the index breaks ties.
+        if (count <= 32)
+        {
+            for (var i = 1; i < count; i++)
+            {
+                var x = order[i];
+                var j = i - 1;
+                while (j >= 0 && raw[3 * order[j]] > raw[3 * x]) { order[j + 1] = order[j]; j--; }
+                order[j + 1] = x;
+            }
+        }
+        else
+        {
+            order.Sort((a, b) => raw[3 * a] != raw[3 * b] ? raw[3 * a].CompareTo(raw[3 * b]) : a.CompareTo(b));
+        }
+        var errors = 0;
+        long ms = raw[3 * order[0]], me = raw[3 * order[0] + 1];
+        for (var k = 1; k <= count; k++)
+        {
+            if (k < count)
+            {
+                long s = raw[3 * order[k]], e = raw[3 * order[k] + 1];
+                if ((Int128)s <= (Int128)me + 1)
+                {
+                    me = Math.Max(me, e);
+                    continue;
+                }
+                errors += MergedRangeError(ms, me, lineCount);
+                ms = s; me = e;
+            }
+            else
+            {
+                errors += MergedRangeError(ms, me, lineCount);
+            }
+        }
+        if (rented is not null) ArrayPool<int>.Shared.Return(rented);
+        return errors;
+    }
+
+    private static int MergedRangeError(long start, long end, int lineCount) => start >= lineCount || end >= lineCount ? 1 : 0;
+
+    /// <summary>Joins the kept runs of lines with <c>\n</c> and counts their words.</summary>
+    private static string RemoveLines(string text, long[] ranges, int count, int lineCount, out int words)
+    {
+        // Merge the clipped ranges (small: sort a copy of (start, end) pairs by start).
+        Span<long> small = count <= 32 ? stackalloc long[2 * count] : default;
+        var rented = count > 32 ? ArrayPool<long>.Shared.Rent(2 * count) : null;
+        var pairs = rented is null ? small : rented.AsSpan(0, 2 * count);
+        for (var i = 0; i < count; i++)
+        {
+            var s = ranges[3 * i];
+            var e = ranges[3 * i + 1];
+            var j = i - 1;
+            while (j >= 0 && pairs[2 * j] > s) { pairs[2 * (j + 1)] = pairs[2 * j]; pairs[2 * (j + 1) + 1] = pairs[2 * j + 1]; j--; }
+            pairs[2 * (j + 1)] = s;
+            pairs[2 * (j + 1) + 1] = e;
+        }
+        var merged = 0;
+        for (var i = 0; i < count; i++)
+        {
+            long s = pairs[2 * i], e = pairs[2 * i + 1];
+            if (merged > 0 && s <= pairs[2 * (merged - 1) + 1] + 1)
+            {
+                pairs[2 * (merged - 1) + 1] = Math.Max(pairs[2 * (merged - 1) + 1], e);
+                continue;
+            }
+            pairs[2 * merged] = s;
+            pairs[2 * merged + 1] = e;
+            merged++;
+        }
+
+        // Kept runs are the gaps between merged removed ranges; find their character spans.
+        var span = text.AsSpan();
+        var runs = ArrayPool<int>.Shared.Rent(2 * (merged + 1));
+        var runCount = 0;
+        var line = 0;      // line index at `pos`
+        var pos = 0;       // start offset of `line`
+        var total = 0;
+        words = 0;
+        for (var m = 0; m <= merged; m++)
+        {
+            var keepFrom = m == 0 ? 0 : (int)pairs[2 * (m - 1) + 1] + 1;
+            var keepTo = m < merged ? (int)pairs[2 * m] - 1 : lineCount - 1;
+            // advance to keepFrom
+            while (line < keepFrom) { pos += span[pos..].IndexOf('\n') + 1; line++; }
+            if (keepFrom > keepTo) continue;
+            var start = pos;
+            while (line <= keepTo)
+            {
+                var nl = span[pos..].IndexOf('\n');
+                if (nl < 0) { pos = span.Length + 1; line++; break; }
+                pos += nl + 1;
+                line++;
+            }
+            var end = pos - 1; // exclusive end: the '\n' after the run (or the text end)
+            runs[2 * runCount] = start;
+            runs[2 * runCount + 1] = end;
+            runCount++;
+            total += end - start;
+            words += PyText.CountWords(span[start..end]);
+        }
+        if (rented is not null) ArrayPool<long>.Shared.Return(rented);
+        if (runCount == 0)
+        {
+            ArrayPool<int>.Shared.Return(runs);
+            return "";
+        }
+        total += runCount - 1; // separators
+        var result = string.Create(total, (text, runs, runCount), static (dest, state) =>
+        {
+            var (src, r, n) = state;
+            var at = 0;
+            for (var k = 0; k < n; k++)
+            {
+                if (k > 0) dest[at++] = '\n';
+                var piece = src.AsSpan(r[2 * k], r[2 * k + 1] - r[2 * k]);
+                piece.CopyTo(dest[at..]);
+                at += piece.Length;
+            }
+        });
+        ArrayPool<int>.Shared.Return(runs);
+        return result;
+    }
+}
