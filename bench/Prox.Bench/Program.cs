@@ -1,13 +1,14 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor
+// Modes: executor, model
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
+    "model" => Prox.Bench.ModelBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload");
+    Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n  model [--preset prox-0.35b] [--threads 1,2] [--seq 512]   LLaMA prefill tokens/s vs the matmul ceiling");
     return 2;
 }

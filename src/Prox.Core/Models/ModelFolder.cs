@@ -53,6 +53,24 @@ public static class ModelFolder
         return ModelInfo.Read(outputFolder);
     }
 
+    /// <summary>
+    /// Writes a Hugging Face checkpoint folder (<c>config.json</c>, <c>model.safetensors</c> in F32 or F16,
+    /// <c>tokenizer_config.json</c>) with the same seeded random weights as <see cref="WriteRandom"/> — input for
+    /// <see cref="ConvertCheckpoint"/> without a download.
+    /// </summary>
+    public static void WriteRandomCheckpoint(LlamaConfig config, string outputFolder, ulong seed = 0, bool fp16 = false, string? tokenizerModel = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        if (tokenizerModel is not null && !File.Exists(tokenizerModel))
+            throw new FileNotFoundException($"tokenizer model '{tokenizerModel}' does not exist", tokenizerModel);
+        Directory.CreateDirectory(outputFolder);
+        var weights = new RandomLlamaWeights(config, seed);
+        SafetensorsWriter.Write(Path.Combine(outputFolder, "model.safetensors"), LlamaTensorNames.Expected(config).ToList(), weights.Read, fp16);
+        WriteConfigFiles(config with { TorchDtype = fp16 ? "float16" : "float32" }, outputFolder);
+        if (tokenizerModel is not null) CopyAtomic(tokenizerModel, Path.Combine(outputFolder, "tokenizer.model"));
+    }
+
     /// <summary>Writes <c>config.json</c> and a <c>tokenizer_config.json</c> that names the LLaMA-2 SentencePiece tokenizer.</summary>
     internal static void WriteConfigFiles(LlamaConfig config, string folder)
     {
@@ -128,6 +146,37 @@ public sealed record ModelInfo
     public IReadOnlyList<string> Problems { get; init; } = [];
     /// <summary>True when model, external data, config and a tokenizer (file or <c>tokenizer_config.json</c>) are all present and consistent.</summary>
     public bool IsComplete => Problems.Count == 0;
+    /// <summary>Set by <see cref="Verify"/>: whether ONNX Runtime loaded the model and ran a prefill and a step with past; null when not checked.</summary>
+    public bool? RunsInOnnxRuntime { get; init; }
+
+    /// <summary>
+    /// <see cref="Read"/>, then loads the model in ONNX Runtime and runs a 3-token prefill and a 1-token step with the
+    /// returned past key/values, checking output shapes and that logits are finite. A failure is added to <see cref="Problems"/>.
+    /// </summary>
+    public static ModelInfo Verify(string folder, ModelSessionOptions? options = null, Action<string>? warn = null)
+    {
+        var info = Read(folder);
+        if (info.Config is null || info.Problems.Any(p => !p.StartsWith("no tokenizer", StringComparison.Ordinal)))
+            return info with { RunsInOnnxRuntime = false };
+        try
+        {
+            using var dec = LlamaOnnxDecoder.Open(folder, options, warn);
+            var c = dec.Config;
+            long[] ids = [c.BosTokenId, 3 % c.VocabSize, 4 % c.VocabSize];
+            var first = dec.Forward(ids, [1, 1, 1], [0, 1, 2], 1);
+            var step = dec.Forward([5 % c.VocabSize], [1, 1, 1, 1], [3], 1, first.Present);
+            string? problem =
+                first.Logits.Length != 3 * c.VocabSize || step.Logits.Length != c.VocabSize ? "logits have the wrong shape"
+                : step.Present.Keys[0].Length != 4 * c.KvHeads * c.HeadDim ? "present keys have the wrong shape"
+                : step.Logits.Any(v => !float.IsFinite(v)) ? "logits are not finite"
+                : null;
+            return problem is null ? info with { RunsInOnnxRuntime = true } : info with { RunsInOnnxRuntime = false, Problems = [.. info.Problems, problem] };
+        }
+        catch (Exception e) when (e is InvalidDataException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException or ArgumentException)
+        {
+            return info with { RunsInOnnxRuntime = false, Problems = [.. info.Problems, e.Message] };
+        }
+    }
 
     /// <summary>Describes a model folder; problems (missing files, truncated data, a signature that does not match the config) are listed, not thrown.</summary>
     public static ModelInfo Read(string folder)

@@ -98,19 +98,21 @@ internal sealed class SafetensorsFile
     }
 }
 
-/// <summary>Writes a safetensors file (F32 or F16) from named float32 tensors; the file appears only when complete.</summary>
+/// <summary>Writes a safetensors file (F32 or F16); tensors are produced one at a time and the file appears only when complete.</summary>
 internal static class SafetensorsWriter
 {
-    public static void Write(string path, IReadOnlyList<(string Name, long[] Shape, float[] Data)> tensors, bool fp16 = false)
+    public static void Write(string path, IReadOnlyList<(string Name, long[] Shape, float[] Data)> tensors, bool fp16 = false) =>
+        Write(path, tensors.Select(t => (t.Name, t.Shape)).ToList(), name => tensors.First(t => t.Name == name).Data, fp16);
+
+    /// <summary>Writes tensors in the order of <paramref name="layout"/>, asking <paramref name="data"/> for each one's values.</summary>
+    public static void Write(string path, IReadOnlyList<(string Name, long[] Shape)> layout, Func<string, float[]> data, bool fp16 = false)
     {
         var header = new JsonObject { ["__metadata__"] = new JsonObject { ["format"] = "pt" } };
         long offset = 0;
         int size = fp16 ? 2 : 4;
-        foreach (var (name, shape, data) in tensors)
+        foreach (var (name, shape) in layout)
         {
-            long expected = shape.Aggregate(1L, (a, d) => a * d);
-            if (expected != data.Length) throw new ArgumentException($"tensor '{name}': {data.Length} values do not match shape [{string.Join(", ", shape)}]");
-            long len = data.Length * (long)size;
+            long len = shape.Aggregate(1L, (a, d) => a * d) * size;
             header[name] = new JsonObject
             {
                 ["dtype"] = fp16 ? "F16" : "F32",
@@ -130,8 +132,13 @@ internal static class SafetensorsWriter
             BinaryPrimitives.WriteUInt64LittleEndian(len8, (ulong)padded.Length);
             fs.Write(len8);
             fs.Write(padded);
-            foreach (var (_, _, data) in tensors)
-                fs.Write(fp16 ? TensorConvert.ToHalfBytes(data) : MemoryMarshal.AsBytes(data.AsSpan()));
+            foreach (var (name, shape) in layout)
+            {
+                var values = data(name);
+                long expected = shape.Aggregate(1L, (a, d) => a * d);
+                if (expected != values.Length) throw new ArgumentException($"tensor '{name}': {values.Length} values do not match shape [{string.Join(", ", shape)}]");
+                fs.Write(fp16 ? TensorConvert.ToHalfBytes(values) : MemoryMarshal.AsBytes(values.AsSpan()));
+            }
         });
     }
 }
