@@ -11,6 +11,7 @@
     FormatsToProcess     = @(
         'module/formats/Programs.format.ps1xml'
         'module/formats/Models.format.ps1xml'
+        'module/formats/Corpus.format.ps1xml'
     )
     CmdletsToExport      = '*'
     FunctionsToExport    = @()

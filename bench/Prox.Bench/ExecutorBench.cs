@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json;
 using Prox.Programs;
@@ -17,7 +16,7 @@ internal static class ExecutorBench
         for (var i = 0; i < args.Length; i++)
             if (args[i] == "--seconds" && i + 1 < args.Length) seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
 
-        var shared = Environment.GetEnvironmentVariable("PROX_SHARED") ?? Path.Combine(FindRepoRoot(), "..", "shared");
+        var shared = BenchHarness.SharedFolder();
         var path = Path.Combine(shared, "reference/executor-workload.jsonl.gz");
         if (!File.Exists(path))
         {
@@ -42,44 +41,14 @@ internal static class ExecutorBench
         Console.WriteLine("|---|---:|---:|---:|");
         foreach (var dialect in new[] { ProgramDialect.Reference, ProgramDialect.Strict })
         {
-            Measure($"chunk stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length);
-            Measure($"doc stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect).Text.Length);
-            Measure($"doc then chunk, {dialect}", docs, bytes, seconds, d =>
+            BenchHarness.Measure($"chunk stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length);
+            BenchHarness.Measure($"doc stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect).Text.Length);
+            BenchHarness.Measure($"doc then chunk, {dialect}", docs, bytes, seconds, d =>
             {
                 var doc = ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect);
                 return doc.Dropped ? 0 : ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length;
             });
         }
         return 0;
-    }
-
-    private static void Measure(string name, List<(string Text, string Chunk, string Doc)> docs, long bytes, double seconds, Func<(string Text, string Chunk, string Doc), int> run)
-    {
-        long sink = 0;
-        // Warm up (tiered JIT reaches its optimized code).
-        var warm = Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
-            foreach (var d in docs) sink += run(d);
-
-        var passes = 0;
-        var allocBefore = GC.GetAllocatedBytesForCurrentThread();
-        var sw = Stopwatch.StartNew();
-        while (sw.Elapsed.TotalSeconds < seconds)
-        {
-            foreach (var d in docs) sink += run(d);
-            passes++;
-        }
-        sw.Stop();
-        var alloc = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
-        var n = (double)passes * docs.Count;
-        Console.WriteLine($"| {name} | {n / sw.Elapsed.TotalSeconds:N0} | {passes * (double)bytes / 1e6 / sw.Elapsed.TotalSeconds:N0} | {alloc / n:N0} |");
-        if (sink == 42) Console.WriteLine();
-    }
-
-    private static string FindRepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Prox.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? Directory.GetCurrentDirectory();
     }
 }

@@ -1,14 +1,17 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor, model
+// Modes: executor, chunking, model
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
+    "chunking" => Prox.Bench.ChunkingBench.Run(args[1..]),
     "model" => Prox.Bench.ModelBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n  model [--preset prox-0.35b] [--threads 1,2] [--seq 512]   LLaMA prefill tokens/s vs the matmul ceiling");
+    Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n" +
+                            "  chunking [--seconds N]   token counting, ProX chunking and prompts over the shared CC sample\n" +
+                            "  model [--preset prox-0.35b] [--threads 1,2] [--seq 512]   LLaMA prefill tokens/s against the matmul ceiling");
     return 2;
 }

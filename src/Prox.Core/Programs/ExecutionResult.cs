@@ -78,8 +78,31 @@ public sealed class ExecutionResult
     /// <summary>The program's operations (same as <c>Program.Operations</c>).</summary>
     public IReadOnlyList<ProgramOperation> Operations => Program.Operations;
 
-    /// <summary>The program's diagnostics (same as <c>Program.Diagnostics</c>).</summary>
-    public IReadOnlyList<ProgramDiagnostic> Diagnostics => Program.Diagnostics;
+    /// <summary>
+    /// The program's diagnostics plus what only the document reveals: ranges that run past its last line (each of
+    /// those counts toward <see cref="ErrorCount"/> through ProX's merged-range accounting).
+    /// </summary>
+    public IReadOnlyList<ProgramDiagnostic> Diagnostics => _diagnostics ??= ComputeDiagnostics();
+
+    private IReadOnlyList<ProgramDiagnostic>? _diagnostics;
+
+    private IReadOnlyList<ProgramDiagnostic> ComputeDiagnostics()
+    {
+        if (Program.Stage == ProgramStage.Doc || Program.LineCount is not null) return Program.Diagnostics;
+        List<ProgramDiagnostic>? extra = null;
+        foreach (var op in Program.Operations)
+        {
+            if (op.Kind != OperationKind.RemoveLines || op.Start > op.End) continue;
+            if (op.Start >= LineCount)
+                (extra ??= []).Add(new ProgramDiagnostic(DiagnosticSeverity.Error, op.SourceLine, 1, DiagnosticCodes.LineOutOfRange,
+                    $"line_start {op.Start} is past the last line ({LineCount - 1})"));
+            else if (op.End >= LineCount)
+                (extra ??= []).Add(new ProgramDiagnostic(DiagnosticSeverity.Error, op.SourceLine, 1, DiagnosticCodes.LineOutOfRange,
+                    $"line_end {op.End} is past the last line ({LineCount - 1})"));
+        }
+        if (extra is null) return Program.Diagnostics;
+        return Program.Diagnostics.Concat(extra).OrderBy(d => d.Line).ToList(); // stable: parse order within a line
+    }
 
     /// <summary>True when the document is removed from the corpus.</summary>
     public bool Dropped { get; }

@@ -17,11 +17,10 @@ public static class ProgramExecutor
     /// <param name="stage">Doc or Chunk.</param>
     /// <param name="dialect">Strict (default) or Reference.</param>
     /// <param name="options">Thresholds and limits; <see cref="ExecutorOptions.Default"/> when null.</param>
-    public static ExecutionResult Execute(string text, string program, ProgramStage stage, ProgramDialect dialect = ProgramDialect.Strict, ExecutorOptions? options = null)
+    public static ExecutionResult Execute(string text, string program, ProgramStage stage = ProgramStage.Chunk, ProgramDialect dialect = ProgramDialect.Strict, ExecutorOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        int? lineCount = dialect == ProgramDialect.Strict && stage == ProgramStage.Chunk ? text.AsSpan().Count('\n') + 1 : null;
-        return Execute(text, ProxProgram.Parse(program, stage, dialect, lineCount, options));
+        return Execute(text, ProxProgram.Parse(program, stage, dialect, lineCount: null, options));
     }
 
     /// <summary>Runs a parsed program on <paramref name="text"/> (with the options it was parsed with).</summary>
@@ -34,8 +33,8 @@ public static class ProgramExecutor
 
     private static ExecutionResult ExecuteDoc(string text, ProxProgram program)
     {
-        var words = PyText.CountWords(text);
-        var lines = text.AsSpan().Count('\n') + 1;
+        var words = PyText.CountWordsAndNewlines(text, out var newlines);
+        var lines = newlines + 1;
         var ignored = program.LimitExceeded;
         var dropped = !ignored && program.DropsDocument;
         return new ExecutionResult(dropped ? "" : text, text, text, program, dropped, dropped ? DropReason.DropDoc : DropReason.None,
@@ -53,6 +52,8 @@ public static class ProgramExecutor
         var rawCount = 0;
         var allLinesOp = -1;
         var growthLimit = options.GrowthLimit(text.Length);
+        var wordsIn = PyText.CountWordsAndNewlines(text, out var newlineCount);
+        var linesChanged = false;
 
         if (program.LimitExceeded)
         {
@@ -75,20 +76,15 @@ public static class ProgramExecutor
                         else if (source == " " && !op.IsDeletionForm) skipped = "single-space source (ProX guard)";
                         else
                         {
-                            matches = CountOccurrences(current, source);
-                            if (matches > 0)
+                            current = TextReplace.ReplaceAll(current, source, target, growthLimit, out matches, out var wouldBe);
+                            if (wouldBe > 0)
                             {
-                                var newLength = current.Length + (long)matches * (target.Length - source.Length);
-                                if (newLength > growthLimit)
-                                {
-                                    skipped = $"would grow the document to {newLength:N0} characters (limit {growthLimit:N0})";
-                                    matches = 0;
-                                    if (program.Dialect == ProgramDialect.Strict) errors++;
-                                }
-                                else
-                                {
-                                    current = current.Replace(source, target, StringComparison.Ordinal);
-                                }
+                                skipped = $"would grow the document to {wouldBe:N0} characters (limit {growthLimit:N0})";
+                                if (program.Dialect == ProgramDialect.Strict) errors++;
+                            }
+                            else if (matches > 0 && (source.Contains('\n') || target.Contains('\n')))
+                            {
+                                linesChanged = true;
                             }
                         }
                         (normalizations ??= new List<NormalizationMatch>(2)).Add(new NormalizationMatch(i, op.SourceLine, source, target, matches, skipped));
@@ -109,7 +105,8 @@ public static class ProgramExecutor
             }
         }
 
-        var lineCount = current.AsSpan().Count('\n') + 1;
+        // Normalizations keep the line count unless a Strict string literal holds a newline.
+        var lineCount = linesChanged ? current.AsSpan().Count('\n') + 1 : newlineCount + 1;
         errors += CountRangeErrors(raw, rawCount, lineCount);
 
         // Clip the ranges to the document (negative starts clip to 0; empty and out-of-range ranges vanish).
@@ -128,7 +125,6 @@ public static class ProgramExecutor
             }
         }
 
-        var wordsIn = PyText.CountWords(text);
         string processed;
         int wordsOut;
         if (allLinesOp >= 0)
@@ -143,7 +139,9 @@ public static class ProgramExecutor
         }
         else
         {
-            processed = RemoveLines(current, raw!, clippedCount, lineCount, out wordsOut);
+            processed = RemoveLines(current, raw!, clippedCount, lineCount, out var removedWords);
+            // Runs are separated by '\n', which is whitespace, so words add up over lines.
+            wordsOut = (ReferenceEquals(current, text) ? wordsIn : PyText.CountWords(current)) - removedWords;
         }
 
         bool dropped;
@@ -174,20 +172,6 @@ public static class ProgramExecutor
 
         return new ExecutionResult(final, text, processed, program, dropped, reason, errors, ignored, wordsIn, wordsOut, lineCount,
             (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp);
-    }
-
-    private static int CountOccurrences(string text, string source)
-    {
-        var span = text.AsSpan();
-        var needle = source.AsSpan();
-        var count = 0;
-        while (true)
-        {
-            var idx = span.IndexOf(needle);
-            if (idx < 0) return count;
-            count++;
-            span = span[(idx + needle.Length)..];
-        }
     }
 
     /// <summary>
@@ -243,8 +227,8 @@ public static class ProgramExecutor
 
     private static int MergedRangeError(long start, long end, int lineCount) => start >= lineCount || end >= lineCount ? 1 : 0;
 
-    /// <summary>Joins the kept runs of lines with <c>\n</c> and counts their words.</summary>
-    private static string RemoveLines(string text, long[] ranges, int count, int lineCount, out int words)
+    /// <summary>Joins the kept runs of lines with <c>\n</c>; counts the words of the removed lines.</summary>
+    private static string RemoveLines(string text, long[] ranges, int count, int lineCount, out int removedWords)
     {
         // Merge the clipped ranges (small: sort a copy of (start, end) pairs by start).
         Span<long> small = count <= 32 ? stackalloc long[2 * count] : default;
@@ -280,13 +264,24 @@ public static class ProgramExecutor
         var line = 0;      // line index at `pos`
         var pos = 0;       // start offset of `line`
         var total = 0;
-        words = 0;
+        removedWords = 0;
         for (var m = 0; m <= merged; m++)
         {
             var keepFrom = m == 0 ? 0 : (int)pairs[2 * (m - 1) + 1] + 1;
             var keepTo = m < merged ? (int)pairs[2 * m] - 1 : lineCount - 1;
-            // advance to keepFrom
-            while (line < keepFrom) { pos += span[pos..].IndexOf('\n') + 1; line++; }
+            // Skip the removed lines before keepFrom, counting their words.
+            if (line < keepFrom)
+            {
+                var removedStart = pos;
+                while (line < keepFrom)
+                {
+                    var nl = span[pos..].IndexOf('\n');
+                    if (nl < 0) { pos = span.Length + 1; line = keepFrom; break; }
+                    pos += nl + 1;
+                    line++;
+                }
+                removedWords += PyText.CountWords(span[removedStart..Math.Min(pos, span.Length)]);
+            }
             if (keepFrom > keepTo) continue;
             var start = pos;
             while (line <= keepTo)
@@ -301,7 +296,6 @@ public static class ProgramExecutor
             runs[2 * runCount + 1] = end;
             runCount++;
             total += end - start;
-            words += PyText.CountWords(span[start..end]);
         }
         if (rented is not null) ArrayPool<long>.Shared.Return(rented);
         if (runCount == 0)

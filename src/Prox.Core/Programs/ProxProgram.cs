@@ -17,8 +17,9 @@ public sealed class ProxProgram
 {
     private bool? _portable;
 
-    private ProxProgram(string text, ProgramStage stage, ProgramDialect dialect, ProgramBuilder b, bool drops)
+    private ProxProgram(string text, ProgramStage stage, ProgramDialect dialect, ProgramBuilder b, bool drops, int? lineCount)
     {
+        LineCount = lineCount;
         Text = text;
         Stage = stage;
         Dialect = dialect;
@@ -29,6 +30,9 @@ public sealed class ProxProgram
         DropsDocument = drops;
         Options = b.Options;
     }
+
+    /// <summary>The document line count the program was checked against, when one was given to <see cref="Parse"/>.</summary>
+    public int? LineCount { get; }
 
     /// <summary>The program text as given.</summary>
     public string Text { get; }
@@ -86,7 +90,7 @@ public sealed class ProxProgram
         if (program.Length > b.Options.MaxProgramLength)
         {
             b.ExceedLimit(1, $"program is {program.Length:N0} characters, over the limit of {b.Options.MaxProgramLength:N0}; it is ignored");
-            return new ProxProgram(program, stage, dialect, b, drops: false);
+            return new ProxProgram(program, stage, dialect, b, drops: false, lineCount);
         }
         bool drops;
         if (dialect == ProgramDialect.Reference)
@@ -103,7 +107,7 @@ public sealed class ProxProgram
                 foreach (var op in b.Operations)
                     if (op.Kind == OperationKind.DropDoc) { drops = true; break; }
         }
-        return new ProxProgram(program, stage, dialect, b, drops);
+        return new ProxProgram(program, stage, dialect, b, drops, lineCount);
     }
 
     /// <summary>

@@ -23,35 +23,47 @@ internal static class PyText
     }
 
     /// <summary>The number of words of Python's <c>len(text.split())</c>: maximal runs of non-whitespace.</summary>
-    public static int CountWords(ReadOnlySpan<char> text)
+    public static int CountWords(ReadOnlySpan<char> text) => CountWordsAndNewlines(text, out _);
+
+    /// <summary>
+    /// Words (as <see cref="CountWords"/>) and <c>\n</c> characters in one pass over the text.
+    /// </summary>
+    public static int CountWordsAndNewlines(ReadOnlySpan<char> text, out int newlines)
     {
         var words = 0;
+        var lf = 0;
         var i = 0;
         var prevSpace = true;
         if (Vector256.IsHardwareAccelerated && text.Length >= Vector256<ushort>.Count)
         {
             ref var start = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(text));
             var last = text.Length - Vector256<ushort>.Count;
+            var newline = Vector256.Create((ushort)'\n');
+            var asciiMax = Vector256.Create((ushort)0x7f);
             while (i <= last)
             {
                 var v = Vector256.LoadUnsafe(ref start, (nuint)i);
                 var ws = AsciiWhiteSpace(v);
-                if (Vector256.GreaterThanAny(v, Vector256.Create((ushort)0x7f)))
+                if (Vector256.GreaterThanAny(v, asciiMax))
                     ws |= NonAsciiWhiteSpace(v);
                 var wsMask = ws.ExtractMostSignificantBits();           // bit k set = char k is whitespace
                 var nonWs = ~wsMask & 0xFFFFu;
                 var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);  // whitespace before char k
                 words += System.Numerics.BitOperations.PopCount(nonWs & prevMask);
+                lf += System.Numerics.BitOperations.PopCount(Vector256.Equals(v, newline).ExtractMostSignificantBits());
                 prevSpace = (wsMask & 0x8000u) != 0;
                 i += Vector256<ushort>.Count;
             }
         }
         for (; i < text.Length; i++)
         {
-            var isSpace = IsWhiteSpace(text[i]);
+            var c = text[i];
+            if (c == '\n') lf++;
+            var isSpace = IsWhiteSpace(c);
             if (!isSpace && prevSpace) words++;
             prevSpace = isSpace;
         }
+        newlines = lf;
         return words;
     }
 

@@ -18,7 +18,8 @@ internal static class StrictParser
         public ValueKind Kind;
         public long Int;
         public string? Str;
-        public int Column;
+        public int Column;      // where the value starts
+        public int NameColumn;  // where the argument starts (its keyword, if any)
     }
 
     [ThreadStatic] private static List<Arg>? t_args;
@@ -89,7 +90,7 @@ internal static class StrictParser
                 if (i >= line.Length)
                     return Fail(b, lineNo, i + 1, DiagnosticCodes.MissingCloseParen, "missing ')'");
             }
-            var arg = new Arg { Column = i + 1 };
+            var arg = new Arg { Column = i + 1, NameColumn = i + 1 };
             // keyword?
             if (IsIdentStart(line[i]))
             {
@@ -102,6 +103,7 @@ internal static class StrictParser
                     i = SkipSpace(line, k + 1);
                     if (i >= line.Length)
                         return Fail(b, lineNo, i + 1, DiagnosticCodes.Syntax, $"missing value for '{arg.Name}'");
+                    arg.Column = i + 1;
                 }
             }
             if (!ReadValue(b, line, lineNo, ref i, ref arg)) return true;
@@ -186,10 +188,10 @@ internal static class StrictParser
             var start = i;
             i++;
             while (i < line.Length && (char.IsAsciiDigit(line[i]) || line[i] == '_')) i++;
-            if (i < line.Length && IsIdentPart(line[i]) || !PyText.TryParseInt(line[start..i], out var v))
+            if (i < line.Length && (IsIdentPart(line[i]) || line[i] == '.') || !PyText.TryParseInt(line[start..i], out var v))
             {
                 var end = i;
-                while (end < line.Length && IsIdentPart(line[end])) end++;
+                while (end < line.Length && (IsIdentPart(line[end]) || line[end] == '.')) end++;
                 Fail(b, lineNo, start + 1, DiagnosticCodes.BadArguments, $"'{line[start..end].ToString()}' is not an integer");
                 return false;
             }
@@ -222,7 +224,7 @@ internal static class StrictParser
         {
             case OperationKind.DropDoc or OperationKind.KeepDoc or OperationKind.UntouchDoc or OperationKind.KeepChunk or OperationKind.SkipChunk:
                 if (args.Count != 0)
-                    return Fail(b, lineNo, args[0].Column, DiagnosticCodes.WrongArity, $"{fname}() takes no arguments");
+                    return Fail(b, lineNo, args[0].NameColumn, DiagnosticCodes.WrongArity, $"{fname}() takes no arguments");
                 if (stage == ProgramStage.Chunk && kind is OperationKind.DropDoc or OperationKind.KeepDoc)
                     b.Diagnostic(DiagnosticSeverity.Warning, lineNo, col, DiagnosticCodes.WrongStage, $"{fname}() has no effect in a chunk program");
                 return b.Add(new ProgramOperation(kind, lineNo));
@@ -298,8 +300,8 @@ internal static class StrictParser
             string param;
             if (arg.Name is null)
             {
-                if (sawKeyword) { Fail(b, lineNo, arg.Column, DiagnosticCodes.Syntax, "positional argument after a keyword argument"); return false; }
-                if (position >= 2) { Fail(b, lineNo, arg.Column, DiagnosticCodes.WrongArity, $"{fname}() takes at most 2 arguments"); return false; }
+                if (sawKeyword) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.Syntax, "positional argument after a keyword argument"); return false; }
+                if (position >= 2) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.WrongArity, $"{fname}() takes at most 2 arguments"); return false; }
                 param = position++ == 0 ? p0 : p1;
             }
             else
@@ -308,18 +310,18 @@ internal static class StrictParser
                 param = arg.Name;
                 if (param != p0 && param != p1)
                 {
-                    Fail(b, lineNo, arg.Column, DiagnosticCodes.BadKeyword, $"{fname}() has no parameter '{param}' (expected {p0}, {p1})");
+                    Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, $"{fname}() has no parameter '{param}' (expected {p0}, {p1})");
                     return false;
                 }
             }
             if (param == p0)
             {
-                if (has0) { Fail(b, lineNo, arg.Column, DiagnosticCodes.BadKeyword, $"{p0} given twice"); return false; }
+                if (has0) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, $"{p0} given twice"); return false; }
                 a0 = arg; has0 = true;
             }
             else
             {
-                if (has1) { Fail(b, lineNo, arg.Column, DiagnosticCodes.BadKeyword, $"{p1} given twice"); return false; }
+                if (has1) { Fail(b, lineNo, arg.NameColumn, DiagnosticCodes.BadKeyword, $"{p1} given twice"); return false; }
                 a1 = arg; has1 = true;
             }
         }
@@ -354,12 +356,15 @@ internal static class StrictParser
             return;
         }
         // Overlapping ranges: sorted by start, compare with the furthest end so far.
-        var ranges = new List<ProgramOperation>();
-        foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) ranges.Add(op);
-        if (ranges.Count < 2) return;
-        ranges.Sort((x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.SourceLine.CompareTo(y.SourceLine));
+        var rangeCount = 0;
+        foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) rangeCount++;
+        if (rangeCount < 2) return;
+        var ranges = new ProgramOperation[rangeCount];
+        var n = 0;
+        foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) ranges[n++] = op;
+        Array.Sort(ranges, ByStartThenLine);
         var furthest = ranges[0];
-        for (var k = 1; k < ranges.Count; k++)
+        for (var k = 1; k < ranges.Length; k++)
         {
             var r = ranges[k];
             if (r.Start <= furthest.End)
@@ -368,6 +373,9 @@ internal static class StrictParser
             if (r.End > furthest.End) furthest = r;
         }
     }
+
+    private static readonly Comparison<ProgramOperation> ByStartThenLine =
+        static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.SourceLine.CompareTo(y.SourceLine);
 
     private static bool Fail(ProgramBuilder b, int line, int column, string code, string message)
     {

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace Prox.Bench;
+
+/// <summary>What every benchmark mode shares: finding the shared assets and timing one case over a list of inputs.</summary>
+internal static class BenchHarness
+{
+    /// <summary>The shared folder: <c>$PROX_SHARED</c>, else <c>../shared</c> next to the repository root.</summary>
+    public static string SharedFolder() =>
+        Environment.GetEnvironmentVariable("PROX_SHARED") ?? Path.Combine(FindRepoRoot(), "..", "shared");
+
+    /// <summary>
+    /// Runs <paramref name="run"/> over every item (warm-up first, so tiered JIT reaches optimized code), then for
+    /// <paramref name="seconds"/>; prints a Markdown row: items/s, MB/s of <paramref name="bytes"/> per pass, bytes
+    /// allocated per item on this thread.
+    /// </summary>
+    public static void Measure<T>(string name, IReadOnlyList<T> items, long bytes, double seconds, Func<T, int> run)
+    {
+        long sink = 0;
+        var warm = Stopwatch.StartNew();
+        while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
+            foreach (var item in items) sink += run(item);
+
+        var passes = 0;
+        var allocBefore = GC.GetAllocatedBytesForCurrentThread();
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed.TotalSeconds < seconds)
+        {
+            foreach (var item in items) sink += run(item);
+            passes++;
+        }
+        sw.Stop();
+        var alloc = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
+        var n = (double)passes * items.Count;
+        Console.WriteLine($"| {name} | {n / sw.Elapsed.TotalSeconds:N0} | {passes * (double)bytes / 1e6 / sw.Elapsed.TotalSeconds:N1} | {alloc / n:N0} |");
+        if (sink == 42) Console.WriteLine();
+    }
+
+    private static string FindRepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Prox.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? Directory.GetCurrentDirectory();
+    }
+}

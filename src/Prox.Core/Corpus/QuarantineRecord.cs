@@ -1,0 +1,96 @@
+using System.Text;
+
+namespace Prox.Corpus;
+
+/// <summary>Why a record (or a whole stretch of a file) could not be read as a document.</summary>
+public enum QuarantineKind
+{
+    /// <summary>The line is not valid JSON, or not a JSON object.</summary>
+    InvalidJson,
+    /// <summary>The line holds bytes that are not valid UTF-8.</summary>
+    InvalidUtf8,
+    /// <summary>The record has no text field.</summary>
+    MissingText,
+    /// <summary>The text field is not a string (a number, null, an object...).</summary>
+    TextNotString,
+    /// <summary>The id field is neither a string, a number nor null.</summary>
+    InvalidId,
+    /// <summary>The line is longer than <see cref="CorpusReadOptions.MaxRecordBytes"/>.</summary>
+    RecordTooLarge,
+    /// <summary>The compressed stream is truncated or corrupt (gzip, zstd); what was decoded before it was kept.</summary>
+    CorruptStream,
+    /// <summary>A Parquet row group could not be decoded; its rows are named by <see cref="QuarantineRecord.Line"/> and <see cref="QuarantineRecord.LineCount"/>.</summary>
+    CorruptRowGroup,
+    /// <summary>The file as a whole cannot be read (not Parquet, corrupt footer, unsupported schema, missing text column).</summary>
+    UnreadableFile,
+}
+
+/// <summary>
+/// One record (or stretch of a file) that was set aside instead of read: where it is, why, and its raw bytes when the
+/// reader had them. Nothing is dropped silently: every bad line, row group or stream error becomes one of these.
+/// </summary>
+public sealed class QuarantineRecord
+{
+    /// <summary>Creates a quarantine record.</summary>
+    public QuarantineRecord(string sourceFile, long line, QuarantineKind kind, string reason, ReadOnlyMemory<byte>? raw = null, long lineCount = 1)
+    {
+        SourceFile = sourceFile;
+        Line = line;
+        Kind = kind;
+        Reason = reason;
+        Raw = raw;
+        LineCount = lineCount;
+    }
+
+    /// <summary>The file the record came from.</summary>
+    public string SourceFile { get; }
+
+    /// <summary>1-based line (JSON Lines) or first row (Parquet); 0 when the problem is not tied to one record
+    /// (a whole unreadable file).</summary>
+    public long Line { get; }
+
+    /// <summary>How many lines/rows the record covers: 1 for a bad line, the row count for a corrupt row group,
+    /// 0 when unknown (a stream error: the rest of the stream could not be decoded).</summary>
+    public long LineCount { get; }
+
+    /// <summary>The category of the problem.</summary>
+    public QuarantineKind Kind { get; }
+
+    /// <summary>A human-readable reason (e.g. <c>text field 'text' is a Number, expected a string</c>).</summary>
+    public string Reason { get; }
+
+    /// <summary>The raw bytes of the line (without its newline) when the reader had them; null otherwise.
+    /// For <see cref="QuarantineKind.RecordTooLarge"/> this is the first <see cref="CorpusReadOptions.MaxRecordBytes"/> bytes.</summary>
+    public ReadOnlyMemory<byte>? Raw { get; }
+
+    /// <summary>The raw bytes as text when they are valid UTF-8; null otherwise (then see <see cref="Raw"/>).</summary>
+    public string? RawText => Raw is { } r && System.Text.Unicode.Utf8.IsValid(r.Span) ? Encoding.UTF8.GetString(r.Span) : null;
+
+    /// <summary><c>file:line: reason</c>, the form used in error messages.</summary>
+    public string Message => Line > 0 ? $"{SourceFile}:{Line}: {Reason}" : $"{SourceFile}: {Reason}";
+
+    /// <inheritdoc/>
+    public override string ToString() => Message;
+}
+
+/// <summary>One item from a <see cref="CorpusReader"/>: either a <see cref="Document"/> or a <see cref="Quarantine"/> record.</summary>
+public readonly struct CorpusEntry
+{
+    internal CorpusEntry(CorpusDocument? document, QuarantineRecord? quarantine)
+    {
+        Document = document;
+        Quarantine = quarantine;
+    }
+
+    /// <summary>The document, or null when this entry is a quarantine record.</summary>
+    public CorpusDocument? Document { get; }
+
+    /// <summary>The quarantine record, or null when this entry is a document.</summary>
+    public QuarantineRecord? Quarantine { get; }
+
+    /// <summary>True when <see cref="Document"/> is set.</summary>
+    public bool IsDocument => Document is not null;
+
+    /// <inheritdoc/>
+    public override string ToString() => Document?.ToString() ?? Quarantine!.ToString();
+}
