@@ -12,6 +12,7 @@
         'module/formats/Programs.format.ps1xml'
         'module/formats/Models.format.ps1xml'
         'module/formats/Corpus.format.ps1xml'
+        'module/formats/Quality.format.ps1xml'
     )
     CmdletsToExport      = '*'
     FunctionsToExport    = @()

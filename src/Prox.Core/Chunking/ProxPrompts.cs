@@ -54,14 +54,13 @@ public static class ProxPrompts
         // Past this many characters a document surely holds more than maxTokens tokens' worth of text... unless its tokens
         // are unusually long, which the check on the result below catches.
         long bound = Math.Max(4096L, maxTokens * 16L);
-        if (trimmed.Length > bound)
+        if (tokenizer.WordWise && trimmed.Length > bound)
         {
-            int newline = trimmed[(int)bound..].IndexOf('\n');
-            if (newline >= 0)
+            int cut = IndexOfWordCut(trimmed, (int)bound);
+            if (cut >= 0)
             {
-                // The prompt cut right after a '\n' encodes to a prefix of the full prompt's ids (no piece spans '\n').
-                var head = string.Concat(ChatPrefix, trimmed[..((int)bound + newline + 1)]);
-                var ids = tokenizer.EncodePrompt(head, maxTokens);
+                // Cut before a space that follows a non-space, the prompt's ids are a prefix of the full prompt's ids.
+                var ids = tokenizer.EncodePrompt(string.Concat(ChatPrefix, trimmed[..cut]), maxTokens);
                 if (ids.Length == maxTokens) return ids;
             }
         }
@@ -73,6 +72,20 @@ public static class ProxPrompts
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
         return tokenizer.EncodePrompt(ForChunk(chunk));
+    }
+
+    /// <summary>The first space at or after <paramref name="from"/> that follows a non-space; -1 when none.</summary>
+    private static int IndexOfWordCut(ReadOnlySpan<char> text, int from)
+    {
+        while (from < text.Length)
+        {
+            int space = text[from..].IndexOf(' ');
+            if (space < 0) return -1;
+            int at = from + space;
+            if (at > 0 && text[at - 1] != ' ') return at;
+            from = at + 1;
+        }
+        return -1;
     }
 
     /// <summary>Python <c>str.rstrip()</c>: the text without trailing whitespace.</summary>

@@ -27,6 +27,12 @@ public interface IProgramGenerator : IDisposable
     /// </summary>
     bool UsesTokenChunks { get; }
 
+    /// <summary>
+    /// True when <see cref="Generate"/> may be called from several threads at once (the pipeline then splits a batch
+    /// across its worker threads). Default false: one call at a time, the generator parallelizes internally if it can.
+    /// </summary>
+    bool SupportsConcurrentCalls => false;
+
     /// <summary>Writes one program per request (same order). Implementations may batch internally.</summary>
     IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default);
 }

@@ -17,22 +17,29 @@ public sealed class Llama2Tokenizer : ITokenCounter
     private const string BosText = "<s>";
     private const string EosText = "</s>";
 
-    /// <summary>Words at most this long have their token counts cached.</summary>
-    private const int MaxCachedWordLength = 48;
-
-    /// <summary>Entries per thread (about 8 MB) before the cache starts over.</summary>
-    private const int MaxCacheEntries = 1 << 17;
-
     private readonly SentencePieceTokenizer _sp;
 
-    // Per-thread word -> token count (no BOS); thread-local so no locking is needed on the hot path.
-    private readonly ThreadLocal<Dictionary<string, int>> _wordCounts = new(() => new Dictionary<string, int>(StringComparer.Ordinal));
+    private readonly PartCache<int> _counts;
+    private readonly PartCache<int[]> _ids;
+    private readonly int _spaceId;   // the lone '▁'
 
     private Llama2Tokenizer(SentencePieceTokenizer sp, string name)
     {
         _sp = sp;
         Name = name;
+        // Word-wise encoding holds for LLaMA-2's model; another SentencePiece model may break it, so check the vocabulary.
+        WordWise = sp.AddDummyPrefix && sp.EscapeWhiteSpaces && !sp.TreatWhitespaceAsSuffix &&
+                   sp.Vocabulary.TryGetValue("▁", out _spaceId) &&
+                   !sp.Vocabulary.Keys.Any(p => p.AsSpan(1).Contains('▁') && p.AsSpan().ContainsAnyExcept('▁'));
+        _counts = new PartCache<int>(CountPart, maxEntries: 1 << 17);   // about 8 MB a thread
+        _ids = new PartCache<int[]>(EncodePart, maxEntries: 1 << 16);   // about 8 MB a thread
     }
+
+    /// <summary>
+    /// True when a text can be encoded word by word (see <see cref="WordCut.DropSpaceAfterNonSpace"/>): the model adds a
+    /// dummy prefix, escapes spaces, and no piece holds '▁' after its first character unless it is all '▁'.
+    /// </summary>
+    internal bool WordWise { get; }
 
     /// <summary>Loads a SentencePiece model file; its <see cref="Name"/> is <c>llama:</c> + folder/file name (<c>llama:llama2/tokenizer.model</c>).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="modelPath"/>.</exception>
@@ -78,68 +85,28 @@ public sealed class Llama2Tokenizer : ITokenCounter
 
     /// <summary>Number of tokens of <paramref name="text"/>, plus one when <paramref name="addBos"/> (as <c>len(tokenizer.encode(text))</c>).</summary>
     /// <remarks>
-    /// The text is counted word by word, each word's count cached per thread. This is exact: the text is cut only at a
-    /// space that follows a non-space character, and no LLaMA-2 piece spans such a place (a piece holds '▁' only as its
-    /// first character, or is all '▁'), so the tokens of the whole are the tokens of the parts. The space itself is
-    /// dropped from the cut and comes back as the part's dummy-prefix '▁'.
+    /// Counted word by word, each word's count cached per thread. This is exact: the text is cut only at a space that
+    /// follows a non-space character, and no LLaMA-2 piece spans such a place (a piece holds '▁' only as its first
+    /// character, or is all '▁'), so the tokens of the whole are the tokens of the parts. The space at a cut is dropped
+    /// and comes back as the next part's dummy-prefix '▁'.
     /// </remarks>
     public int CountTokens(ReadOnlySpan<char> text, bool addBos)
     {
         int count = addBos ? 1 : 0;
         if (text.IsEmpty) return count;
-        var cache = _wordCounts.Value!;
-        var lookup = cache.GetAlternateLookup<ReadOnlySpan<char>>();
-        int start = 0;
-        while (true)
-        {
-            int end = NextCut(text, start);
-            var part = text[start..end];
-            if (part.Length > MaxCachedWordLength)
-            {
-                count += CountPart(part);
-            }
-            else if (lookup.TryGetValue(part, out int cached))
-            {
-                count += cached;
-            }
-            else
-            {
-                int n = CountPart(part);
-                if (cache.Count >= MaxCacheEntries) cache.Clear();
-                lookup[part] = n;
-                count += n;
-            }
-            if (end == text.Length) return count;
-            start = end + 1;   // skip the space: the next part's dummy prefix stands for it
-        }
+        if (!WordWise) return count + CountPart(text);
+        foreach (var part in new WordParts(text, WordCut.DropSpaceAfterNonSpace)) count += _counts.Get(part);
+        return count;
     }
-
-    /// <summary>The next place at or after <paramref name="start"/> + 1 holding a space that follows a non-space; or the end.</summary>
-    private static int NextCut(ReadOnlySpan<char> text, int start)
-    {
-        int from = start + 1;
-        while (from < text.Length)
-        {
-            int space = text[from..].IndexOf(' ');
-            if (space < 0) break;
-            int at = from + space;
-            if (text[at - 1] != ' ') return at;
-            from = at + 1;
-        }
-        return text.Length;
-    }
-
-    /// <summary>Tokens of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
-    private int CountPart(ReadOnlySpan<char> part) =>
-        part.IsEmpty ? 1 : _sp.CountTokens(part, addBeginningOfSentence: false, addEndOfSentence: false);
 
     /// <summary>
     /// Encodes plain text (special-token strings are not recognised), with a dummy-prefix space as SentencePiece adds it.
     /// </summary>
     public int[] Encode(ReadOnlySpan<char> text, bool addBos)
     {
-        if (text.IsEmpty) return addBos ? [BosId] : [];
-        var ids = _sp.EncodeToIds(text, addBos, addEndOfSentence: false);
+        var ids = new List<int>(text.Length / 3 + 2);
+        if (addBos) ids.Add(BosId);
+        EncodeSegment(text, ids, int.MaxValue);
         return [.. ids];
     }
 
@@ -182,33 +149,39 @@ public sealed class Llama2Tokenizer : ITokenCounter
     }
 
     /// <summary>
-    /// Appends the ids of one special-token-free segment, at most up to <paramref name="maxTokens"/> ids in all. A long
-    /// segment is encoded by growing prefixes that end just after a '\n': no LLaMA-2 piece contains '\n' (it is the
-    /// byte-fallback token &lt;0x0A&gt;), so the ids of such a prefix are exactly the first ids of the whole segment.
+    /// Appends the ids of one special-token-free segment, at most up to <paramref name="maxTokens"/> ids in all. Word by
+    /// word (see <see cref="CountTokens(ReadOnlySpan{char}, bool)"/>), so a long segment is encoded only as far as needed.
     /// </summary>
     private void EncodeSegment(ReadOnlySpan<char> segment, List<int> ids, int maxTokens)
     {
-        int wanted = maxTokens - ids.Count;
-        // A LLaMA-2 token rarely covers more than ~8 characters; start there and double until enough ids are produced.
-        long guess = Math.Max(256L, wanted * 8L);
-        while (guess < segment.Length)
+        if (segment.IsEmpty || ids.Count >= maxTokens) return;
+        if (!WordWise)
         {
-            int newline = segment[(int)guess..].IndexOf('\n');
-            if (newline < 0) break;
-            int cut = (int)guess + newline + 1;
-            var prefixIds = _sp.EncodeToIds(segment[..cut], addBeginningOfSentence: false, addEndOfSentence: false);
-            if (prefixIds.Count >= wanted)
-            {
-                for (int i = 0; i < wanted; i++) ids.Add(prefixIds[i]);
-                return;
-            }
-            guess = cut * 2L;
+            AppendUpTo(ids, EncodePart(segment), maxTokens);
+            return;
         }
-        var all = _sp.EncodeToIds(segment, addBeginningOfSentence: false, addEndOfSentence: false);
-        int take = Math.Min(wanted, all.Count);
-        for (int i = 0; i < take; i++) ids.Add(all[i]);
+        foreach (var part in new WordParts(segment, WordCut.DropSpaceAfterNonSpace))
+        {
+            AppendUpTo(ids, _ids.Get(part), maxTokens);
+            if (ids.Count >= maxTokens) return;
+        }
     }
 
-    /// <summary>The vocabulary pieces (for checks such as "no piece contains a newline").</summary>
-    internal IEnumerable<string> Pieces => _sp.Vocabulary.Keys;
+    private static void AppendUpTo(List<int> ids, int[] more, int maxTokens)
+    {
+        int take = Math.Min(more.Length, maxTokens - ids.Count);
+        ids.AddRange(take == more.Length ? more : more.AsSpan(0, take));
+    }
+
+    /// <summary>Ids of a whole text straight from the library, not word by word (the reference the word-wise path must equal).</summary>
+    internal int[] EncodeWhole(ReadOnlySpan<char> text, bool addBos) =>
+        text.IsEmpty ? (addBos ? [BosId] : []) : [.. _sp.EncodeToIds(text, addBos, addEndOfSentence: false)];
+
+    /// <summary>Tokens of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
+    private int CountPart(ReadOnlySpan<char> part) =>
+        part.IsEmpty ? 1 : _sp.CountTokens(part, addBeginningOfSentence: false, addEndOfSentence: false);
+
+    /// <summary>Ids of one part, dummy prefix included; an empty part (after a trailing space) is the lone '▁'.</summary>
+    private int[] EncodePart(ReadOnlySpan<char> part) =>
+        part.IsEmpty ? [_spaceId] : [.. _sp.EncodeToIds(part, addBeginningOfSentence: false, addEndOfSentence: false)];
 }

@@ -54,26 +54,7 @@ public sealed class GetProxDocumentCommand : PSCmdlet
         }
     }
 
-    private IEnumerable<string> ResolveFiles()
-    {
-        foreach (var pattern in Path)
-        {
-            List<string> resolved;
-            try
-            {
-                resolved = [.. GetResolvedProviderPathFromPSPath(pattern, out var provider)];
-                if (provider.Name != "FileSystem") throw new NotSupportedException($"'{pattern}' is not a file-system path");
-                resolved = [.. resolved.SelectMany(p => Directory.Exists(p) ? CorpusFiles.Expand([p], Recurse) : [p])];
-                foreach (var f in resolved) CorpusFormats.FromPath(f);
-            }
-            catch (Exception e) when (e is ItemNotFoundException or NotSupportedException or FileNotFoundException or IOException or UnauthorizedAccessException)
-            {
-                WriteError(new ErrorRecord(e, "ProxCorpusPath", ErrorCategory.ObjectNotFound, pattern));
-                continue;
-            }
-            foreach (var f in resolved) yield return f;
-        }
-    }
+    private IEnumerable<string> ResolveFiles() => Binding.CorpusPaths.Resolve(this, Path, Recurse);
 
     private void ReadFile(string file, CorpusReadOptions options)
     {

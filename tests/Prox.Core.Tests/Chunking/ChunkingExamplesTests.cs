@@ -96,7 +96,7 @@ public class ChunkingExamplesTests
         foreach (int copies in new[] { 1, 2 })   // 2 copies pass the length past which only a head of the document is encoded
         {
             string doc = string.Join('\n', Enumerable.Repeat(ExampleDocument(), copies));
-            int[] full = tokenizer.Encode(ProxPrompts.ForDocument(doc).AsSpan(3), addBos: false);
+            int[] full = tokenizer.EncodeWhole(ProxPrompts.ForDocument(doc).AsSpan(3), addBos: false);
             int[] cut = ProxPrompts.EncodeDocument(tokenizer, doc);
             Assert.Equal(ProxPrompts.DocumentMaxTokens, cut.Length);
             Assert.Equal([tokenizer.BosId, .. full.Take(ProxPrompts.DocumentMaxTokens - 1)], cut);

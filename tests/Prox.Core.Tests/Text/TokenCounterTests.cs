@@ -69,6 +69,50 @@ public class TokenCounterTests
         }
     }
 
+    public static TheoryData<string> Encodings() => new() { "cl100k_base", "o200k_base", "gpt2" };
+
+    [SkippableTheory]
+    [MemberData(nameof(Encodings))]
+    public void Word_by_word_counting_equals_whole_text_counting(string spec)
+    {
+        var counter = Assert.IsType<EncodingTokenCounter>(TokenCounter.Create(spec));
+        string[] tricky =
+        [
+            "a ", " a", "a   b", "   ", " ", "a\t  b", "a\t\t b", "a\n b", "a \n b", "x\u00A0 y\u3000 z", "🦙 🦙  🦙",
+            "don't  won't 's", "12345 678  9", "end.   Next", "[000]Hello world, naïve  café\r\n", "  \n\n  x  \n",
+            "word word word word ", "HTTPS://example.com/a b?c=d  e", "ÀÉÎÕÜ àéîõü ΑΒΓ αβγ",
+        ];
+        for (int pass = 0; pass < 2; pass++)   // the second pass is served from the cache
+            foreach (string text in tricky) Assert.Equal(counter.CountWhole(text), counter.CountTokens(text));
+
+        var documents = RealDocuments(60).ToList();
+        Assert.Equal(60, documents.Count);
+        foreach (string text in documents)
+        {
+            Assert.Equal(counter.CountWhole(text), counter.CountTokens(text));
+            foreach (string line in text.Split('\n').Take(30)) Assert.Equal(counter.CountWhole(line), counter.CountTokens(line));
+        }
+    }
+
+    /// <summary>The first <paramref name="count"/> documents of the shared Common Crawl sample (skips the test when it is absent).</summary>
+    internal static IEnumerable<string> RealDocuments(int count)
+    {
+        string path = SharedAssets.Require("corpora/cc-2019-30-sample.jsonl.gz");
+        return Read(path, count);
+
+        static IEnumerable<string> Read(string path, int count)
+        {
+            using var reader = new StreamReader(new System.IO.Compression.GZipStream(File.OpenRead(path), System.IO.Compression.CompressionMode.Decompress));
+            int n = 0;
+            while (n < count && reader.ReadLine() is { } json)
+            {
+                if (json.Length == 0) continue;
+                n++;
+                yield return System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("text").GetString()!;
+            }
+        }
+    }
+
     [Fact]
     public void Counters_are_safe_to_share_across_threads()
     {

@@ -1,0 +1,38 @@
+@{
+    Synopsis    = 'Measures how well a program backend''s line decisions agree with human line labels.'
+    Description = @'
+Reads line-labelled files (a JSON array, or JSONL, of records holding the lines in 'text' or 'lines' and one label per line in 'labels': 1 = keep/clean, 0 = remove/noise, null = not scored; numbers, numeric strings or booleans). For every document the backend writes a doc-stage and a chunk-stage ProX program; the executor runs them, and each line's outcome (kept, or removed by remove_lines, or removed because the document was dropped) is compared with its label. Normalizations never remove a line.
+
+Emits one result per file: Documents, DroppedDocuments, Lines (scored), KeepPrecision/KeepRecall/KeepF1, RemovePrecision/RemoveRecall/RemoveF1, F1 (= KeepF1), Accuracy, KeptFraction, and BaselineF1, the keep-class F1 of keeping every line, so that a number can be read against the trivial baseline.
+'@
+    Parameters  = @{
+        Path    = 'Labelled file(s): .json (array) or .jsonl. Wildcards are resolved; accepts pipeline input (strings or Get-ChildItem output).'
+        Backend = 'The program backend. Rules (default): the expert heuristics compiled into programs.'
+        Preset  = 'The rules preset: ProxRules (default; alias Default, tuned on the Turku train splits), Gopher, C4 or FineWeb (the published rule sets).'
+        Stage   = 'Which stages run: Doc, Chunk, or both (default). With Chunk alone, doc-level rules are not applied.'
+        Dialect = 'The dialect the executor reads the programs in: Strict (default) or Reference.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Score a small labelled file'
+            Code    = @'
+$doc = @{ text = @('Home | News | Sports | Contact', 'The council met on Tuesday to discuss the new bridge over the river.', '||'); labels = @('0', '1', '0') }
+ConvertTo-Json @($doc) -Depth 3 | Set-Content labels.json
+Measure-ProxQuality -Path labels.json
+'@
+            Remarks = 'The navigation bar and the symbol-only line are removed, the sentence is kept: F1 1.000, Accuracy 1.000.'
+        }
+        @{
+            Title   = 'Compare presets on a JSONL file'
+            Code    = @'
+1..3 | ForEach-Object {
+    @{ text = @('Home | News | Sports | Contact', "Story $_ from the town council is about the new bridge over the river.", '||'); labels = @(0, 1, 0) } |
+        ConvertTo-Json -Compress -Depth 3
+} | Set-Content labels.jsonl
+'ProxRules', 'C4', 'FineWeb' | ForEach-Object { Measure-ProxQuality -Path labels.jsonl -Preset $_ }
+'@
+            Remarks = 'One row per preset, with the keep-all BaselineF1 next to F1. On the shared Turku labels: Get-ChildItem ../shared/quality/turku-*/dev.json | Measure-ProxQuality.'
+        }
+    )
+    Links       = @('Invoke-ProxProgram', 'Test-ProxProgram')
+}

@@ -1,0 +1,98 @@
+using Prox.Corpus;
+using Prox.Programs;
+using Prox.Text;
+
+namespace Prox.Refinement;
+
+/// <summary>Which ProX stages run.</summary>
+[Flags]
+public enum RefineStages
+{
+    /// <summary>Document level: keep or drop.</summary>
+    Doc = 1,
+    /// <summary>Chunk level: remove lines, normalize.</summary>
+    Chunk = 2,
+    /// <summary>Both, document level first (the default).</summary>
+    All = Doc | Chunk,
+}
+
+/// <summary>How a refinement run reads, refines, counts and writes.</summary>
+public sealed record RefineOptions
+{
+    /// <summary>The defaults.</summary>
+    public static RefineOptions Default { get; } = new();
+
+    /// <summary>Stages to run (default both).</summary>
+    public RefineStages Stages { get; init; } = RefineStages.All;
+
+    /// <summary>The executor dialect (default Strict).</summary>
+    public ProgramDialect Dialect { get; init; } = ProgramDialect.Strict;
+
+    /// <summary>Executor thresholds and limits.</summary>
+    public ExecutorOptions Executor { get; init; } = ExecutorOptions.Default;
+
+    /// <summary>The record field holding the text (default <c>text</c>; RedPajama: <c>raw_content</c>).</summary>
+    public string TextField { get; init; } = "text";
+
+    /// <summary>The record field holding the id (default <c>id</c>; when absent, an id is derived from the text).</summary>
+    public string IdField { get; init; } = "id";
+
+    /// <summary>Token counter spec for statistics (see <see cref="TokenCounter.Create"/>; default <c>cl100k_base</c>).</summary>
+    public string Tokenizer { get; init; } = TokenCounter.DefaultSpec;
+
+    /// <summary>
+    /// LLaMA-2 <c>tokenizer.model</c> (or a folder holding one) for ProX chunking (≤ 1500 tokens per chunk); needed only
+    /// by generators whose <c>UsesTokenChunks</c> is true.
+    /// </summary>
+    public string? ChunkTokenizer { get; init; }
+
+    /// <summary>Overwrite existing outputs (default false: refuse).</summary>
+    public bool Force { get; init; }
+
+    /// <summary>Write dropped documents, with their programs and reasons, to <c>dropped/</c> (default true).</summary>
+    public bool WriteDropped { get; init; } = true;
+
+    /// <summary>Output format; null = same as each input.</summary>
+    public CorpusFormat? OutputFormat { get; init; }
+
+    /// <summary>Compression level for compressed outputs (null = the writer's default: fastest gzip, zstd 3).</summary>
+    public int? CompressionLevel { get; init; }
+
+    /// <summary>Worker threads for generating and executing programs (default: the processor count).</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Documents per batch handed to the generator (default 256).</summary>
+    public int BatchSize { get; init; } = 256;
+
+    internal void Validate()
+    {
+        if ((Stages & RefineStages.All) == 0) throw new ArgumentException("at least one stage (Doc, Chunk) must run", nameof(Stages));
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "needs at least one thread");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "needs at least one document per batch");
+        if (string.IsNullOrEmpty(TextField)) throw new ArgumentException("the text field name is empty", nameof(TextField));
+        if (string.IsNullOrEmpty(IdField)) throw new ArgumentException("the id field name is empty", nameof(IdField));
+    }
+}
+
+/// <summary>Where a run stands, for progress bars.</summary>
+/// <param name="File">The input file being refined.</param>
+/// <param name="FileIndex">0-based index of that file.</param>
+/// <param name="FileCount">Number of input files.</param>
+/// <param name="Documents">Documents finished so far (all files).</param>
+/// <param name="BytesRead">Input bytes read so far (all files, as stored).</param>
+/// <param name="BytesTotal">Size of all input files.</param>
+/// <param name="Elapsed">Time since the run started.</param>
+public sealed record RefineProgress(string File, int FileIndex, int FileCount, long Documents, long BytesRead, long BytesTotal, TimeSpan Elapsed)
+{
+    /// <summary>Fraction of the input read, 0–1.</summary>
+    public double Fraction => BytesTotal <= 0 ? 0 : Math.Clamp((double)BytesRead / BytesTotal, 0, 1);
+
+    /// <summary>Input megabytes per second.</summary>
+    public double MegabytesPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : BytesRead / 1e6 / Elapsed.TotalSeconds;
+
+    /// <summary>Documents per second.</summary>
+    public double DocumentsPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : Documents / Elapsed.TotalSeconds;
+
+    /// <summary>Estimated time left, when it can be estimated.</summary>
+    public TimeSpan? Remaining => Fraction is > 0.001 and < 1 ? TimeSpan.FromSeconds(Elapsed.TotalSeconds * (1 - Fraction) / Fraction) : null;
+}

@@ -1,0 +1,84 @@
+using Prox.Generation;
+using Prox.Programs;
+
+namespace Prox.Rules;
+
+/// <summary>
+/// The expert heuristics the ProX paper compares against (Gopher, C4, FineWeb, and Prox's own structural boilerplate
+/// rules), compiled into ProX programs: doc stage → <c>drop_doc()</c>/<c>keep_doc()</c>; chunk stage →
+/// <c>remove_lines(line_start=a, line_end=b)</c> per run of removed lines (inclusive, global 0-based indices) and
+/// <c>normalize(source_str="…", target_str="")</c> for inline markers, or <c>keep_chunk()</c> when nothing changes.
+/// Programs hold plain ops only; <see cref="Explain"/> says which rule produced each op. Deterministic and thread-safe.
+/// </summary>
+/// <example><code>
+/// using var rules = RulesRefiner.FromPreset("FineWeb");
+/// var program = rules.Generate([new ProgramRequest(ProgramStage.Doc, text, 0, lineCount)])[0];
+/// </code></example>
+public sealed class RulesRefiner : IProgramGenerator
+{
+    /// <summary>A refiner with the given options (default: <see cref="RulesOptions.ProxRules"/>).</summary>
+    public RulesRefiner(RulesOptions? options = null) => Options = options ?? RulesOptions.ProxRules;
+
+    /// <summary>A refiner for a named preset (<c>ProxRules</c>/<c>Default</c>, <c>Gopher</c>, <c>C4</c>, <c>FineWeb</c>; case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown preset name.</exception>
+    public static RulesRefiner FromPreset(string preset) => new(RulesOptions.FromPreset(preset));
+
+    /// <summary>The thresholds and switches in use.</summary>
+    public RulesOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Name => "rules";
+
+    /// <inheritdoc />
+    public bool UsesTokenChunks => false;
+
+    /// <inheritdoc />
+    public bool SupportsConcurrentCalls => true;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var programs = new string[requests.Count];
+        for (int i = 0; i < programs.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            programs[i] = Explain(requests[i]).Program;
+        }
+        return programs;
+    }
+
+    /// <summary>The program for one request together with the rules that produced it (values vs thresholds, line rules).</summary>
+    public RulesDecision Explain(ProgramRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var text = request.DocumentText ?? "";
+        var o = Options;
+        if (request.Stage == ProgramStage.Doc && !(o.GopherQuality || o.GopherRepetition || o.C4Document || o.FineWebQuality))
+        {
+            // Only the lorem-ipsum check is on: no line profile needed.
+            List<RuleFinding> lorem = o.DropLoremIpsum && text.Contains("lorem ipsum", StringComparison.OrdinalIgnoreCase)
+                ? [new RuleFinding("prox.lorem_ipsum", 1, "contains", 1)] : [];
+            return new RulesDecision(ProgramStage.Doc, lorem.Count > 0 ? ProgramWriter.DropDoc : ProgramWriter.KeepDoc, lorem, [], []);
+        }
+        var doc = TextProfile.Analyze(text);
+        if (request.Stage == ProgramStage.Doc)
+        {
+            var c4Removed = Options.C4Document && Options.C4MinSentences > 0 ? LineRules.C4Removed(doc, Options) : null;
+            var findings = DocumentRules.Evaluate(doc, Options, c4Removed);
+            return new RulesDecision(ProgramStage.Doc, findings.Count > 0 ? ProgramWriter.DropDoc : ProgramWriter.KeepDoc,
+                findings, [], []);
+        }
+
+        int first = Math.Clamp(request.FirstLine, 0, doc.Lines.Length);
+        int end = (int)Math.Min(doc.Lines.Length, (long)first + Math.Max(0, request.LineCount));
+        var reasons = LineRules.Classify(doc, Options, first, end - first);
+        var edits = Options.NormalizeInlineMarkers ? InlineMarkers.Find(doc, reasons, first, end) : [];
+        var removed = new List<LineFinding>();
+        for (int i = first; i < end; i++) if (reasons[i] is { } rule) removed.Add(new LineFinding(i, rule));
+        return new RulesDecision(ProgramStage.Chunk, ProgramWriter.Chunk(reasons, edits), [], removed, edits);
+    }
+
+    /// <summary>Nothing to release.</summary>
+    public void Dispose() { }
+}

@@ -1,0 +1,92 @@
+using System.Management.Automation;
+using Prox.Programs;
+using Prox.Quality;
+using Prox.Rules;
+using System.Collections.ObjectModel;
+
+namespace Prox.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Measures how well a program backend's line decisions agree with human line labels.</para>
+/// <para type="description">Reads line-labelled files (a JSON array or JSONL of records with the lines in 'text' or
+/// 'lines' and 'labels': 1 = keep, 0 = remove, null = ignore), has the backend write a ProX program for every document,
+/// runs the programs with the executor, and compares each line's kept/removed outcome with its label. Emits one result
+/// per file: documents, lines, precision/recall/F1 of the keep and remove classes, F1 (= keep-class F1), accuracy,
+/// kept fraction, and BaselineF1 (the keep-class F1 of keeping every line).</para>
+/// <example>
+///   <code>Measure-ProxQuality -Path ../shared/quality/turku-en/dev.json -Preset ProxRules</code>
+///   <para>Evaluates the tuned rules on the English Turku dev split.</para>
+/// </example>
+/// <example>
+///   <code>Get-ChildItem ../shared/quality/turku-*/dev.json | Measure-ProxQuality -Preset C4 -Stage Chunk</code>
+///   <para>Evaluates only the C4 line rules (chunk stage) on every dev split.</para>
+/// </example>
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Measure, "ProxQuality")]
+[OutputType(typeof(QualityReport))]
+public sealed class MeasureProxQualityCommand : PSCmdlet
+{
+    /// <summary><para type="description">Labelled file(s) (.json array or .jsonl). Accepts pipeline input (FileInfo or strings).</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("FullName")]
+    public string[] Path { get; set; } = [];
+
+    /// <summary><para type="description">The program backend. Rules (default) compiles expert heuristics into programs.</para></summary>
+    [Parameter]
+    [ValidateSet("Rules")]
+    public string Backend { get; set; } = "Rules";
+
+    /// <summary><para type="description">The rules preset: ProxRules (default; alias Default), Gopher, C4, FineWeb.</para></summary>
+    [Parameter]
+    [ValidateSet("ProxRules", "Default", "Gopher", "C4", "FineWeb")]
+    public string Preset { get; set; } = "ProxRules";
+
+    /// <summary><para type="description">The stages whose programs run: Doc, Chunk, or both (default). A dropped document counts as all its lines removed.</para></summary>
+    [Parameter]
+    public ProgramStage[] Stage { get; set; } = [ProgramStage.Doc, ProgramStage.Chunk];
+
+    /// <summary><para type="description">The dialect the executor reads programs in (default Strict).</para></summary>
+    [Parameter]
+    public ProgramDialect Dialect { get; set; } = ProgramDialect.Strict;
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        var options = new QualityOptions
+        {
+            DocStage = Array.IndexOf(Stage, ProgramStage.Doc) >= 0,
+            ChunkStage = Array.IndexOf(Stage, ProgramStage.Chunk) >= 0,
+            Dialect = Dialect,
+        };
+        foreach (var item in Path)
+        {
+            foreach (var file in Resolve(item))
+            {
+                WriteProgress(new ProgressRecord(1, "Measure-ProxQuality", file));
+                using var generator = RulesRefiner.FromPreset(Preset);
+                try
+                {
+                    var report = QualityEvaluator.Evaluate(file, generator, options);
+                    WriteObject(report with { Backend = $"{generator.Name}:{Preset}" });
+                }
+                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+                {
+                    WriteError(new ErrorRecord(e, "ProxQualityInput", ErrorCategory.InvalidData, file));
+                }
+            }
+        }
+        WriteProgress(new ProgressRecord(1, "Measure-ProxQuality", "done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    private IEnumerable<string> Resolve(string path)
+    {
+        Collection<string> resolved;
+        try { resolved = GetResolvedProviderPathFromPSPath(path, out _); }
+        catch (ItemNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "ProxQualityPathNotFound", ErrorCategory.ObjectNotFound, path));
+            yield break;
+        }
+        foreach (var p in resolved) yield return p;
+    }
+}
