@@ -112,6 +112,8 @@ public sealed record LlamaConfig
 
         int Req(string key) => o[key]?.GetValue<int>() ?? throw new InvalidDataException($"the config lacks '{key}'");
         int hidden = Req("hidden_size"), heads = Req("num_attention_heads");
+        if (o["head_dim"] is null && heads > 0 && hidden % heads != 0)
+            throw new InvalidDataException($"hidden_size ({hidden}) is not a multiple of num_attention_heads ({heads}) and no head_dim is given");
         var cfg = new LlamaConfig
         {
             Layers = Req("num_hidden_layers"),

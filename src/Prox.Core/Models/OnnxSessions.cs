@@ -11,6 +11,11 @@ public sealed record ModelSessionOptions
     public bool UseCuda { get; init; }
     /// <summary>CUDA device ordinal.</summary>
     public int DeviceId { get; init; }
+    /// <summary>
+    /// Whether idle ONNX Runtime worker threads spin (default true: lowest latency on a dedicated machine; false is
+    /// kinder to a machine shared with other work).
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
 }
 
 /// <summary>Opens ONNX Runtime inference sessions for model folders.</summary>
@@ -27,6 +32,11 @@ public static class OnnxSessions
         if (!File.Exists(path)) throw new FileNotFoundException($"ONNX model '{path}' does not exist", path);
         var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         if (options.IntraOpThreads > 0) so.IntraOpNumThreads = options.IntraOpThreads;
+        if (!options.AllowSpinning)
+        {
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+        }
         if (options.UseCuda)
         {
             try { so.AppendExecutionProvider_CUDA(options.DeviceId); }
