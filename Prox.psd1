@@ -13,6 +13,7 @@
         'module/formats/Models.format.ps1xml'
         'module/formats/Corpus.format.ps1xml'
         'module/formats/Quality.format.ps1xml'
+        'module/formats/Refinement.format.ps1xml'
     )
     CmdletsToExport      = '*'
     FunctionsToExport    = @()

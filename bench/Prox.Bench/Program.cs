@@ -1,9 +1,12 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor, chunking, model
+// Modes: executor, chunking, rules, refine-data, refine, model
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
     "chunking" => Prox.Bench.ChunkingBench.Run(args[1..]),
+    "rules" => Prox.Bench.RulesBench.Run(args[1..]),
+    "refine-data" => Prox.Bench.RefineBench.Data(args[1..]),
+    "refine" => Prox.Bench.RefineBench.Run(args[1..]),
     "model" => Prox.Bench.ModelBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
@@ -12,6 +15,9 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Prox.Bench <mode> [options]\n  executor [--seconds N]   ProX executor over the shared 697-document workload\n" +
                             "  chunking [--seconds N]   token counting, ProX chunking and prompts over the shared CC sample\n" +
+                            "  rules [--seconds N] [--preset P] [--parts]   rules refiner throughput per preset and stage\n" +
+                            "  refine-data [--mb N] [--dir D]   build a large .jsonl.gz/.jsonl.zst corpus from the shared CC sample\n" +
+                            "  refine --input F --output D [--threads N] [--tokenizer T]   one end-to-end refinement run\n" +
                             "  model [--preset prox-0.35b] [--threads 1,2] [--seq 512]   LLaMA prefill tokens/s against the matmul ceiling");
     return 2;
 }

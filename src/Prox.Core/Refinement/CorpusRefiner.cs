@@ -55,6 +55,8 @@ public sealed class CorpusRefiner
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files)
         {
+            if (options.OutputFormat == CorpusFormat.Parquet && CorpusFormats.FromPath(f) != CorpusFormat.Parquet)
+                throw new NotSupportedException($"'{f}': Parquet output needs Parquet input (its schema); write JSON Lines instead");
             var output = CorpusFiles.MirrorPath(f, outDir, options.OutputFormat);
             if (string.Equals(Path.GetFullPath(output), f, StringComparison.Ordinal))
                 throw new IOException($"'{f}': the output would overwrite the input; choose another output folder");
@@ -83,8 +85,8 @@ public sealed class CorpusRefiner
         foreach (var p in plans)
         {
             // With -Force, sidecars of an earlier run must not survive next to the new output.
-            File.Delete(p.Dropped);
-            File.Delete(p.Quarantine);
+            if (File.Exists(p.Dropped)) File.Delete(p.Dropped);
+            if (File.Exists(p.Quarantine)) File.Delete(p.Quarantine);
         }
 
         var refiner = new DocumentRefiner(_generator, _options);
@@ -92,7 +94,7 @@ public sealed class CorpusRefiner
         {
             Backend = _generator.Name,
             Dialect = _options.Dialect.ToString(),
-            Stages = _options.Stages.ToString().Replace(", ", ","),
+            Stages = _options.Stages switch { RefineStages.Doc => "Doc", RefineStages.Chunk => "Chunk", _ => "Doc,Chunk" },
             Tokenizer = refiner.Tokens.Name,
             OutputPath = outDir,
             Started = DateTimeOffset.UtcNow,

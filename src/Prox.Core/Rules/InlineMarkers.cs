@@ -14,11 +14,20 @@ internal static class InlineMarkers
         "editar", "editar código", "editar código fuente", "modifier", "modifier le code",
     ];
 
+    /// <summary>The edits for the kept lines <paramref name="first"/> … <paramref name="end"/>-1, in line order, each distinct marker once.</summary>
     public static List<NormalizeEdit> Find(TextProfile doc, string?[] removed, int first, int end)
     {
         var edits = new List<NormalizeEdit>();
+        var text = doc.Text.AsSpan();
         for (int i = first; i < end; i++)
         {
+            // Jump to the next line holding a '[' (one search over the text instead of one per line).
+            int pos = doc.Lines[i].Start;
+            if (pos >= text.Length) break;
+            int bracket = text[pos..].IndexOf('[');
+            if (bracket < 0) break;
+            i = doc.LineAt(pos + bracket, i);
+            if (i >= end) break;
             if (removed[i] is not null || doc.Lines[i].IsBlank) continue;
             var t = doc.Trimmed(i);
             int open = t.IndexOf('[');

@@ -61,7 +61,7 @@ public sealed class RulesRefiner : IProgramGenerator
                 ? [new RuleFinding("prox.lorem_ipsum", 1, "contains", 1)] : [];
             return new RulesDecision(ProgramStage.Doc, lorem.Count > 0 ? ProgramWriter.DropDoc : ProgramWriter.KeepDoc, lorem, [], []);
         }
-        var doc = TextProfile.Analyze(text);
+        var doc = Profile(text);
         if (request.Stage == ProgramStage.Doc)
         {
             var c4Removed = Options.C4Document && Options.C4MinSentences > 0 ? LineRules.C4Removed(doc, Options) : null;
@@ -77,6 +77,20 @@ public sealed class RulesRefiner : IProgramGenerator
         var removed = new List<LineFinding>();
         for (int i = first; i < end; i++) if (reasons[i] is { } rule) removed.Add(new LineFinding(i, rule));
         return new RulesDecision(ProgramStage.Chunk, ProgramWriter.Chunk(reasons, edits), [], removed, edits);
+    }
+
+    /// <summary>The profile of the last text this thread analyzed (the pipeline asks for the doc and then the chunk stage of the same string).</summary>
+    [ThreadStatic] private static TextProfile? t_lastProfile;
+
+    /// <summary>
+    /// The profile of <paramref name="text"/>, reused when this thread profiled the same string instance last (a string
+    /// is immutable, so reference equality means the same text; the profile depends on the text only, not the options).
+    /// </summary>
+    private static TextProfile Profile(string text)
+    {
+        var last = t_lastProfile;
+        if (last is not null && ReferenceEquals(last.Text, text)) return last;
+        return t_lastProfile = TextProfile.Analyze(text);
     }
 
     /// <summary>Nothing to release.</summary>

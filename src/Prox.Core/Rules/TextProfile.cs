@@ -25,6 +25,15 @@ internal sealed class TextProfile
     public int TotalWordChars { get; }
     public int NonBlankLines { get; }
 
+    /// <summary>
+    /// Per-line phrase bits (<see cref="LineRules"/> fills them for the whole text on first use, one scan per phrase
+    /// group); <see cref="PhrasesScanned"/> says which groups are filled. A profile is only used by one thread at a time.
+    /// </summary>
+    internal byte[]? PhraseLines;
+
+    /// <summary>The phrase groups already scanned into <see cref="PhraseLines"/>.</summary>
+    internal int PhrasesScanned;
+
     private TextProfile(string text, LineProfile[] lines)
     {
         Text = text;
@@ -41,22 +50,57 @@ internal sealed class TextProfile
         NonBlankLines = nonBlank;
     }
 
+    /// <summary>The line holding the character at <paramref name="offset"/>, searching forward from line <paramref name="from"/>.</summary>
+    public int LineAt(int offset, int from)
+    {
+        var lines = Lines;
+        int i = from;
+        while (i + 1 < lines.Length && lines[i + 1].Start <= offset) i++;
+        return i;
+    }
+
     public ReadOnlySpan<char> Trimmed(int line) => Text.AsSpan(Lines[line].TrimStart, Lines[line].TrimLength);
 
     public static TextProfile Analyze(string text)
     {
-        int count = 1;
-        foreach (var c in text.AsSpan()) if (c == '\n') count++;
+        int count = text.AsSpan().Count('\n') + 1;
         var lines = new LineProfile[count];
         int start = 0;
         for (int i = 0; i < count; i++)
         {
-            int end = text.IndexOf('\n', start);
-            if (end < 0) end = text.Length;
+            int end = text.AsSpan(start).IndexOf('\n');
+            end = end < 0 ? text.Length : start + end;
             lines[i] = ProfileLine(text, start, end - start);
             start = end + 1;
         }
         return new TextProfile(text, lines);
+    }
+
+    // Character classes, in the priority order of the per-character tests below (white space, letter, digit,
+    // separator, '#', '…', '.'); Upper only together with Letter.
+    private const byte Space = 1, Letter = 2, Upper = 4, Digit = 8, Separator = 16, Hash = 32, Ellipsis = 64, Dot = 128;
+
+    /// <summary>The class of every ASCII character, computed once by the same tests <see cref="Classify"/> runs.</summary>
+    private static readonly byte[] AsciiClasses = BuildAsciiClasses();
+
+    private static byte[] BuildAsciiClasses()
+    {
+        var table = new byte[128];
+        for (int c = 0; c < table.Length; c++) table[c] = Classify((char)c);
+        return table;
+    }
+
+    /// <summary>The character class of <paramref name="c"/> (one of the class constants, <c>Letter|Upper</c>, or 0).</summary>
+    private static byte Classify(char c)
+    {
+        if (char.IsWhiteSpace(c)) return Space;
+        if (char.IsLetter(c)) return char.IsUpper(c) ? (byte)(Letter | Upper) : Letter;
+        if (char.IsDigit(c)) return Digit;
+        if (IsSeparator(c)) return Separator;
+        if (c == '#') return Hash;
+        if (c == '…') return Ellipsis;
+        if (c == '.') return Dot;
+        return 0;
     }
 
     private static LineProfile ProfileLine(string text, int start, int length)
@@ -71,33 +115,39 @@ internal sealed class TextProfile
         var t = span[a..b];
         if (t.IsEmpty) return p;
 
+        var classes = AsciiClasses;
         bool inWord = false, wordHasLetter = false;
+        int words = 0, wordChars = 0, letters = 0, upper = 0, digits = 0, separators = 0, alphabetic = 0, hashes = 0, ellipses = 0;
         ulong hash = 14695981039346656037UL;
         for (int i = 0; i < t.Length; i++)
         {
             char c = t[i];
             hash = (hash ^ c) * 1099511628211UL;
-            if (char.IsWhiteSpace(c))
+            int k = c < 128 ? classes[c] : Classify(c);
+            if (k == Space)
             {
-                if (inWord && wordHasLetter) p.AlphabeticWords++;
+                if (inWord && wordHasLetter) alphabetic++;
                 inWord = false;
                 continue;
             }
-            if (!inWord) { inWord = true; wordHasLetter = false; p.Words++; }
-            p.WordChars++;
-            if (char.IsLetter(c))
+            if (!inWord) { inWord = true; wordHasLetter = false; words++; }
+            wordChars++;
+            if (k == 0) continue;
+            if ((k & Letter) != 0)
             {
-                p.Letters++;
+                letters++;
                 wordHasLetter = true;
-                if (char.IsUpper(c)) p.Upper++;
+                upper += k >> 2; // Upper is bit 2 and Letter|Upper = 6: 1 for an upper-case letter
             }
-            else if (char.IsDigit(c)) p.Digits++;
-            else if (IsSeparator(c)) p.Separators++;
-            else if (c == '#') p.Hashes++;
-            else if (c == '…') p.Ellipses++;
-            else if (c == '.' && (i == 0 || t[i - 1] != '.') && i + 2 < t.Length && t[i + 1] == '.' && t[i + 2] == '.') p.Ellipses++;
+            else if (k == Digit) digits++;
+            else if (k == Separator) separators++;
+            else if (k == Hash) hashes++;
+            else if (k == Ellipsis) ellipses++;
+            else if ((i == 0 || t[i - 1] != '.') && i + 2 < t.Length && t[i + 1] == '.' && t[i + 2] == '.') ellipses++;
         }
-        if (inWord && wordHasLetter) p.AlphabeticWords++;
+        if (inWord && wordHasLetter) alphabetic++;
+        p.Words = words; p.WordChars = wordChars; p.Letters = letters; p.Upper = upper; p.Digits = digits;
+        p.Separators = separators; p.AlphabeticWords = alphabetic; p.Hashes = hashes; p.Ellipses = ellipses;
         p.Hash = hash;
         p.EndsEllipsis = t.EndsWith("...") || t[^1] == '…';
         p.EndsTerminal = IsTerminal(t[^1]) && !p.EndsEllipsis;

@@ -58,7 +58,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     /// <summary>Token counter for statistics.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Tokenizer { get; set; } = Text.TokenCounter.DefaultSpec;
+    public string Tokenizer { get; set; } = Prox.Text.TokenCounter.DefaultSpec;
 
     /// <summary>Output format; default: the same as each input.</summary>
     [Parameter]

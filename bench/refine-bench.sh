@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# End-to-end refinement benchmark (issue 3). Builds a >= 200 MB corpus from the shared Common Crawl sample, then times
+#   zcat in.jsonl.gz | gzip -1 > out      (the baseline: decompress + compress only)
+#   Prox rules refinement jsonl.gz -> jsonl.gz and jsonl.zst -> jsonl.zst, on 1 core (taskset) and on all cores,
+# with the default token counter (cl100k_base) and with the whitespace counter, and peak RSS for 50 MB and 200 MB inputs.
+# Usage: bench/refine-bench.sh [MB]    (run from the repository root; needs ../shared or $PROX_SHARED)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MB="${1:-200}"
+dotnet build bench/Prox.Bench -c Release -v q --nologo > /dev/null
+BENCH="dotnet bench/Prox.Bench/bin/Release/net10.0/Prox.Bench.dll"
+[ -f "bench-data/cc-${MB}mb.jsonl.gz" ] || $BENCH refine-data --mb "$MB"
+[ -f bench-data/cc-50mb.jsonl.gz ] || $BENCH refine-data --mb 50
+read -r JSONL TEXT DOCS < "bench-data/cc-${MB}mb.size"
+echo "input: $DOCS documents, $((JSONL / 1000000)) MB JSONL, $((TEXT / 1000000)) MB text; $(nproc) cores"
+start=$(date +%s.%N)
+taskset -c 0 bash -c "zcat bench-data/cc-${MB}mb.jsonl.gz | gzip -1 > bench-data/baseline.jsonl.gz"
+end=$(date +%s.%N)
+echo "baseline zcat | gzip -1 (1 core): $(echo "$JSONL / 1000000 / ($end - $start)" | bc -l | xargs printf '%.1f') MB/s of JSONL"
+echo
+echo "| input | threads | tokenizer | MB/s JSONL | MB/s text | docs/s | peak RSS MB | kept |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|"
+for tok in cl100k_base whitespace; do
+  taskset -c 0 $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.gz" --output bench-data/out --threads 1 --tokenizer $tok
+  taskset -c 0 $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.zst" --output bench-data/out --threads 1 --tokenizer $tok
+  $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.gz" --output bench-data/out --threads "$(nproc)" --tokenizer $tok
+  $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.zst" --output bench-data/out --threads "$(nproc)" --tokenizer $tok
+done
+taskset -c 0 $BENCH refine --input bench-data/cc-50mb.jsonl.gz --output bench-data/out --threads 1 --tokenizer whitespace

@@ -1,0 +1,35 @@
+@{
+    Synopsis    = 'Shows the programs a backend would write for documents, without applying them.'
+    Description = @'
+For each document (from -Path, -Text, or piped objects with a Text property such as Get-ProxDocument output) writes the doc-level program and the chunk-level programs that the backend generates, one object per program: Id, Stage, ChunkIndex, FirstLine, LineCount and Program. Nothing is executed; pipe the programs to Test-ProxProgram to check them or to Invoke-ProxProgram to run them.
+'@
+    Parameters  = @{
+        Path      = 'Corpus files to read documents from.'
+        Text      = 'A document text. Binds from piped objects with a Text property.'
+        Id        = 'The document id. Binds from piped objects with an Id property; derived from the text when absent.'
+        Backend   = 'The program generator (Rules).'
+        Preset    = 'The rules preset: ProxRules (default), Gopher, C4 or FineWeb.'
+        Stage     = 'Which stages to write programs for: Doc, Chunk or both (default).'
+        TextField = 'With -Path: the field holding the text.'
+        IdField   = 'With -Path: the field holding the id.'
+        First     = 'Stop after this many documents.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'The programs for one page'
+            Code    = @'
+Get-ProxProgram -Text "Home | About | Contact`nOur bakery opens at seven every morning and bakes sourdough, rye and spelt loaves by hand.`nFollow us on Facebook`nCopyright 2026 Example Bakery. All rights reserved."
+'@
+            Remarks = 'A keep_doc() program for the doc stage and a chunk program that removes the navigation, social and copyright lines.'
+        }
+        @{
+            Title   = 'Check the programs of a corpus'
+            Code    = @'
+'{"id":"d1","text":"Menu\nA long enough paragraph of ordinary prose with well over ten words in it, kept by the rules."}' | Set-Content docs.jsonl
+Get-ProxProgram -Path docs.jsonl -Stage Chunk | Test-ProxProgram | Select-Object IsValid, IsPortable
+'@
+            Remarks = 'Every generated program is valid Strict and portable to the published executor.'
+        }
+    )
+    Links       = @('Invoke-ProxProgram', 'Test-ProxProgram', 'Invoke-ProxRefine', 'about_Prox')
+}

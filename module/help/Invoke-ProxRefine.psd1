@@ -1,0 +1,50 @@
+@{
+    Synopsis    = 'Refines corpus files with ProX programs and writes the refined corpus, dropped and quarantine sidecars and a run summary.'
+    Description = @'
+Streams every input file (JSON Lines, .jsonl.gz, .jsonl.zst or Parquet, chosen by extension), runs the document stage (keep_doc()/drop_doc()) and then the chunk stage (remove_lines, normalize) with a program generator, and writes each refined record to a file of the same name in -OutputPath. Ids, every other field and metadata are carried through; each record gets metadata.prox with the doc program, the chunk program, the dialect and which lines were removed by which call.
+
+Dropped documents go to dropped/<name> with their programs and reasons (unless -NoDroppedOutput); records that cannot be read (invalid JSON or UTF-8, a missing or non-string text field, a truncated compressed stream) go to quarantine/<name>.jsonl with file, line and reason, and never stop the run. Every output appears only when complete. The run's counts (documents, characters, words and tokens in and out per stage, drops by reason, removed lines, normalizations, operations, ignored programs, parse errors, quarantined records, elapsed time) are written to _summary.json and returned as an object. Existing outputs are not overwritten without -Force.
+'@
+    Parameters  = @{
+        Path            = 'Corpus files, folders or wildcard patterns. Accepts Get-ChildItem output from the pipeline.'
+        OutputPath      = 'The folder for the refined files, dropped/, quarantine/ and _summary.json.'
+        Backend         = 'The program generator. Rules: the built-in rules refiner (Gopher, C4, FineWeb and boilerplate rules compiled into programs).'
+        Preset          = 'The rules preset: ProxRules (default, tuned on human line labels), Gopher, C4 or FineWeb.'
+        Stage           = 'Which stages run: Doc, Chunk or both (default, Doc first).'
+        Dialect         = 'The executor dialect: Strict (default) or Reference (the published ProX executor).'
+        TextField       = 'The field holding the text (default text; RedPajama: raw_content).'
+        IdField         = 'The field holding the id (default id). When a record has none, a stable id is derived from a hash of its text.'
+        Tokenizer       = 'The tokenizer that counts tokens for the statistics: cl100k_base (default), o200k_base, gpt2, whitespace, or a path to a SentencePiece tokenizer.model.'
+        OutputFormat    = 'Write this format instead of the input''s own.'
+        ThrottleLimit   = 'Worker threads for generating and running programs (default: the processor count).'
+        Recurse         = 'Include corpus files in subfolders of the folders given.'
+        NoDroppedOutput = 'Do not write dropped documents to dropped/.'
+        Force           = 'Overwrite the outputs of an earlier run.'
+        PassThru        = 'After the summary, also emit the files written.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Refine a small corpus file'
+            Code    = @'
+$in = Join-Path $PWD 'pages.jsonl'
+@(
+    @{ id = 'p1'; text = "Home | News | Contact`nThe council approved the new budget on Monday after a long debate about schools, roads and public transport in the city.`nThe mayor said repairs to the ring road will be reviewed in spring.`nCopyright 2026 Example News. All rights reserved." }
+    @{ id = 'p2'; text = "Buy cheap watches`ncheap`ncheap" }
+) | ForEach-Object { $_ | ConvertTo-Json -Compress } | Set-Content $in
+Invoke-ProxRefine -Path $in -OutputPath (Join-Path $PWD 'refined')
+'@
+            Remarks = 'Writes refined/pages.jsonl (p1 without its navigation and copyright lines), refined/dropped/pages.jsonl (p2, with the program and the reason) and refined/_summary.json, and returns the summary.'
+        }
+        @{
+            Title   = 'Refine every file of a folder, chunk stage only, in the published dialect'
+            Code    = @'
+New-Item -ItemType Directory corpus | Out-Null
+'{"id":"a","text":"Menu\nA paragraph of real prose that is long enough to keep, with a dozen words or more in it.\nShare this page"}' | Set-Content corpus/part-0.jsonl
+Get-ChildItem corpus -Filter *.jsonl | Invoke-ProxRefine -OutputPath out -Stage Chunk -Dialect Reference -Tokenizer whitespace |
+    Select-Object DocumentsIn, DocumentsOut, DocumentsDropped, TokensIn, TokensOut
+'@
+            Remarks = 'Get-ChildItem output binds to -Path. Tokens are counted as whitespace-separated words here.'
+        }
+    )
+    Links       = @('Get-ProxRunSummary', 'Get-ProxProgram', 'Get-ProxDocument', 'about_Prox')
+}

@@ -1,0 +1,101 @@
+using System.Management.Automation;
+using Prox.Corpus;
+using Prox.Generation;
+using Prox.Programs;
+using Prox.Refinement;
+
+namespace Prox.PowerShell.Cmdlets;
+
+/// <summary>
+/// <para type="synopsis">Shows the programs a backend would write for documents, without applying them.</para>
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "ProxProgram", DefaultParameterSetName = TextSet)]
+[OutputType(typeof(GeneratedProgram))]
+public sealed class GetProxProgramCommand : PSCmdlet
+{
+    private const string TextSet = "Text";
+    private const string PathSet = "Path";
+    private IProgramGenerator? _generator;
+    private DocumentRefiner? _refiner;
+    private long _documents;
+
+    /// <summary>Corpus files to read documents from.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = [];
+
+    /// <summary>A document text (binds from piped objects with a Text property, e.g. Get-ProxDocument output).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TextSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string Text { get; set; } = "";
+
+    /// <summary>The document id (binds from piped objects with an Id property).</summary>
+    [Parameter(ParameterSetName = TextSet, ValueFromPipelineByPropertyName = true)]
+    public string? Id { get; set; }
+
+    /// <summary>The program generator. Default Rules.</summary>
+    [Parameter]
+    public ProgramBackend Backend { get; set; } = ProgramBackend.Rules;
+
+    /// <summary>The rules preset.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(PresetCompleter))]
+    public string Preset { get; set; } = ProgramGenerators.DefaultRulesPreset;
+
+    /// <summary>Stages to write programs for. Default Doc, Chunk.</summary>
+    [Parameter]
+    public ProgramStage[] Stage { get; set; } = [ProgramStage.Doc, ProgramStage.Chunk];
+
+    /// <summary>The field holding the text (with -Path).</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string TextField { get; set; } = "text";
+
+    /// <summary>The field holding the id (with -Path).</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string IdField { get; set; } = "id";
+
+    /// <summary>Stop after this many documents.</summary>
+    [Parameter]
+    [ValidateRange(1, long.MaxValue)]
+    public long First { get; set; } = long.MaxValue;
+
+    /// <inheritdoc />
+    protected override void BeginProcessing()
+    {
+        _generator = ProgramGenerators.Create(Backend, Preset);
+        var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
+        _refiner = new DocumentRefiner(_generator, new RefineOptions { Stages = stages, Tokenizer = Prox.Text.TokenCounter.Whitespace, Threads = 1 });
+    }
+
+    /// <inheritdoc />
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName == TextSet)
+        {
+            Emit(Text, Id);
+            return;
+        }
+        var options = new CorpusReadOptions { TextField = TextField, IdField = IdField };
+        foreach (var file in Binding.CorpusPaths.Resolve(this, Path, recurse: false))
+        {
+            foreach (var entry in CorpusReader.Read(file, options))
+            {
+                if (_documents >= First) return;
+                if (entry.Document is { } doc) Emit(doc.Text, doc.Id);
+                else WriteError(new ErrorRecord(new InvalidDataException(entry.Quarantine!.Message), "ProxQuarantined", ErrorCategory.InvalidData, entry.Quarantine));
+            }
+        }
+    }
+
+    private void Emit(string text, string? id)
+    {
+        if (_documents >= First) return;
+        _documents++;
+        foreach (var p in _refiner!.Programs(text, id)) WriteObject(p);
+    }
+
+    /// <inheritdoc />
+    protected override void EndProcessing() => _generator?.Dispose();
+}

@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Prox.Generation;
+using Prox.Programs;
+using Prox.Rules;
+
+namespace Prox.Tests.Rules;
+
+/// <summary>
+/// Regression fingerprint: SHA-256 of every program (and of every audit record) the rules write for the 697
+/// documents of the shared Common Crawl sample, doc and chunk stage (whole document and a middle line range), per
+/// preset. The constants were computed by the rules code before its throughput rewrite; any change in behaviour
+/// changes a hash.
+/// </summary>
+public class RulesFingerprintTests
+{
+    private static readonly Lazy<List<string>> Texts = new(() =>
+    {
+        var path = SharedAssets.Require("corpora/cc-2019-30-sample.jsonl.gz");
+        var texts = new List<string>();
+        using var reader = new StreamReader(new GZipStream(File.OpenRead(path), CompressionMode.Decompress));
+        while (reader.ReadLine() is { } line)
+            if (line.Length > 0) texts.Add(JsonDocument.Parse(line).RootElement.GetProperty("text").GetString()!);
+        return texts;
+    });
+
+    [SkippableTheory]
+    [InlineData("ProxRules",
+        "74065cdd46072523c9b76282a086e20932107937f239a2da8d64010c9051f185",
+        "3003c29be2cb8f9c9d3eca45558276cc396367d91bb2dcb0ac629f977dcc42f6")]
+    [InlineData("Gopher",
+        "35eb6028600a24b51020d3e16725849e760720c5059af9375ebb294622d724f1",
+        "d3bf7e1a7bed120bd1f33a581abe70186576f0cdc055d06c7df1cffd99ca3136")]
+    [InlineData("C4",
+        "c55dea37ede3ecdc440232d70f204387476f2897f5955d675934a26f26e392fc",
+        "807a501e6834f9a1aec3275ef22233a66cb9f195be13cbc0cbb1892842a76158")]
+    [InlineData("FineWeb",
+        "c51248c07570aa2f04a2f5e196b6db6a3b60e4d07facc75a6d9c7f3ad21afca4",
+        "a6c10d737fe69446d0b15f432b540e54cb4517e5507de7fc7a91c77467c32882")]
+    public void ProgramsForTheCommonCrawlSampleAreUnchanged(string preset, string programsSha256, string auditSha256)
+    {
+        var texts = Texts.Value;
+        Assert.Equal(697, texts.Count);
+        using var rules = RulesRefiner.FromPreset(preset);
+        var programs = new StringBuilder();
+        var audit = new StringBuilder();
+        foreach (var text in texts)
+        {
+            int lines = RulesTestDocs.LineCount(text);
+            var requests = new[]
+            {
+                new ProgramRequest(ProgramStage.Doc, text, 0, lines),
+                new ProgramRequest(ProgramStage.Chunk, text, 0, lines),
+                new ProgramRequest(ProgramStage.Chunk, text, lines / 3, lines / 3 + 1),
+            };
+            foreach (var program in rules.Generate(requests)) programs.Append(program).Append('\u0001');
+            foreach (var request in requests) Describe(rules.Explain(request), audit);
+        }
+        string programsActual = Sha256(programs), auditActual = Sha256(audit);
+        Assert.True(programsActual == programsSha256 && auditActual == auditSha256,
+            $"{preset}: programs {programsActual} (expected {programsSha256}), audit {auditActual} (expected {auditSha256})");
+    }
+
+    private static void Describe(RulesDecision d, StringBuilder sb)
+    {
+        sb.Append(d.Stage).Append('|').Append(d.Program).Append('|');
+        foreach (var f in d.DocumentFindings)
+            sb.Append(f.Rule).Append(' ').Append(f.Value.ToString("R", CultureInfo.InvariantCulture)).Append(' ')
+              .Append(f.Comparison).Append(' ').Append(f.Threshold.ToString("R", CultureInfo.InvariantCulture)).Append(';');
+        foreach (var l in d.RemovedLines) sb.Append(l.Line).Append(' ').Append(l.Rule).Append(';');
+        foreach (var e in d.Normalizations) sb.Append(e.Source).Append('>').Append(e.Target).Append(' ').Append(e.Rule).Append(';');
+        sb.Append('\n');
+    }
+
+    private static string Sha256(StringBuilder sb) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+}
