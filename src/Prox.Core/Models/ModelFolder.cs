@@ -58,7 +58,8 @@ public static class ModelFolder
     /// <c>tokenizer_config.json</c>) with the same seeded random weights as <see cref="WriteRandom"/> — input for
     /// <see cref="ConvertCheckpoint"/> without a download.
     /// </summary>
-    public static void WriteRandomCheckpoint(LlamaConfig config, string outputFolder, ulong seed = 0, bool fp16 = false, string? tokenizerModel = null)
+    public static void WriteRandomCheckpoint(LlamaConfig config, string outputFolder, ulong seed = 0, bool fp16 = false, string? tokenizerModel = null,
+        IProgress<ModelWriteProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
@@ -66,7 +67,14 @@ public static class ModelFolder
             throw new FileNotFoundException($"tokenizer model '{tokenizerModel}' does not exist", tokenizerModel);
         Directory.CreateDirectory(outputFolder);
         var weights = new RandomLlamaWeights(config, seed);
-        SafetensorsWriter.Write(Path.Combine(outputFolder, "model.safetensors"), LlamaTensorNames.Expected(config).ToList(), weights.Read, fp16);
+        var layout = LlamaTensorNames.Expected(config).ToList();
+        int done = 0;
+        SafetensorsWriter.Write(Path.Combine(outputFolder, "model.safetensors"), layout, name =>
+        {
+            cancel.ThrowIfCancellationRequested();
+            progress?.Report(new ModelWriteProgress(name, done++, layout.Count));
+            return weights.Read(name);
+        }, fp16);
         WriteConfigFiles(config with { TorchDtype = fp16 ? "float16" : "float32" }, outputFolder);
         if (tokenizerModel is not null) CopyAtomic(tokenizerModel, Path.Combine(outputFolder, "tokenizer.model"));
     }

@@ -80,7 +80,7 @@ public sealed class NewProxRandomModelCommand : PSCmdlet
         {
             if (AsCheckpoint)
             {
-                ModelFolder.WriteRandomCheckpoint(config, output, (ulong)Seed, Precision == ModelPrecision.Fp16, tokenizer);
+                ModelFolder.WriteRandomCheckpoint(config, output, (ulong)Seed, Precision == ModelPrecision.Fp16, tokenizer, progress, _cancel.Token);
                 WriteObject(new DirectoryInfo(output));
             }
             else
