@@ -10,6 +10,7 @@
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @(
         'module/formats/Programs.format.ps1xml'
+        'module/formats/Models.format.ps1xml'
         'module/formats/Corpus.format.ps1xml'
         'module/formats/Quality.format.ps1xml'
         'module/formats/Refinement.format.ps1xml'
