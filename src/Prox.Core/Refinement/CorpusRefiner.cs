@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using Prox.Corpus;
 using Prox.Generation;
 using Prox.Programs;
@@ -134,8 +133,8 @@ public sealed class CorpusRefiner
         };
         tracker.StartFile(plan.Input, index);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var toRefine = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
-        var toWrite = Channel.CreateBounded<Batch>(new BoundedChannelOptions(2) { SingleReader = true, SingleWriter = true });
+        var toRefine = new Handoff<Batch>(2);
+        var toWrite = new Handoff<Batch>(2);
         var readOptions = new CorpusReadOptions { TextField = _options.TextField, IdField = _options.IdField };
         // Parquet outputs keep the input's schema even when every row is dropped.
         var writeOptions = new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel, ParquetSchemaSource = plan.Input };
@@ -159,7 +158,7 @@ public sealed class CorpusRefiner
                         batch.Docs.Add(new RefinedDocument(doc.Id, doc.Text) { Source = doc });
                         if (batch.Docs.Count >= _options.BatchSize)
                         {
-                            toRefine.Writer.WriteAsync(batch, cts.Token).AsTask().GetAwaiter().GetResult();
+                            toRefine.Add(batch, cts.Token);
                             batch = new Batch(_options.BatchSize);
                         }
                     }
@@ -173,13 +172,13 @@ public sealed class CorpusRefiner
                         quarantineKinds[kind] = quarantineKinds.GetValueOrDefault(kind) + 1;
                     }
                 }
-                if (batch.Docs.Count > 0) toRefine.Writer.WriteAsync(batch, cts.Token).AsTask().GetAwaiter().GetResult();
+                if (batch.Docs.Count > 0) toRefine.Add(batch, cts.Token);
                 quarantine?.Complete();
-                toRefine.Writer.Complete();
+                toRefine.Complete();
             }
             catch (Exception e)
             {
-                toRefine.Writer.TryComplete(e);
+                toRefine.Complete(e);
                 cts.Cancel();
                 throw;
             }
@@ -196,28 +195,25 @@ public sealed class CorpusRefiner
             try
             {
                 using var output = CorpusWriter.Create(plan.Output, writeOptions);
-                while (toWrite.Reader.WaitToReadAsync(cts.Token).AsTask().GetAwaiter().GetResult())
+                while (toWrite.TryTake(out var batch, cts.Token))
                 {
-                    while (toWrite.Reader.TryRead(out var batch))
+                    foreach (var d in batch.Docs)
                     {
-                        foreach (var d in batch.Docs)
+                        if (d.Dropped)
                         {
-                            if (d.Dropped)
+                            if (_options.WriteDropped)
                             {
-                                if (_options.WriteDropped)
-                                {
-                                    dropped ??= CorpusWriter.Create(plan.Dropped, writeOptions);
-                                    dropped.Write(d.Source!, d.OriginalText, d.Provenance);
-                                }
+                                dropped ??= CorpusWriter.Create(plan.Dropped, writeOptions);
+                                dropped.Write(d.Source!, d.OriginalText, d.Provenance);
                             }
-                            else
-                            {
-                                output.Write(d.Source!, d.Text, d.Provenance);
-                            }
-                            Count(stats, d);
                         }
-                        tracker.Done(batch.Docs.Count);
+                        else
+                        {
+                            output.Write(d.Source!, d.Text, d.Provenance);
+                        }
+                        Count(stats, d);
                     }
+                    tracker.Done(batch.Docs.Count);
                 }
                 output.Complete();
                 dropped?.Complete();
@@ -237,20 +233,17 @@ public sealed class CorpusRefiner
         Exception? failure = null;
         try
         {
-            while (toRefine.Reader.WaitToReadAsync(cts.Token).AsTask().GetAwaiter().GetResult())
+            while (toRefine.TryTake(out var batch, cts.Token))
             {
-                while (toRefine.Reader.TryRead(out var batch))
-                {
-                    refiner.RefineBatch(batch.Docs);
-                    toWrite.Writer.WriteAsync(batch, cts.Token).AsTask().GetAwaiter().GetResult();
-                }
+                refiner.RefineBatch(batch.Docs);
+                toWrite.Add(batch, cts.Token);
             }
-            toWrite.Writer.Complete();
+            toWrite.Complete();
         }
         catch (Exception e)
         {
             failure = e;
-            toWrite.Writer.TryComplete(e);
+            toWrite.Complete(e);
             cts.Cancel();
         }
 
