@@ -115,9 +115,11 @@ public sealed class CorpusRefiner
         return summary;
     }
 
-    private sealed class Batch(int capacity)
+    private sealed class Batch(int capacity, long sequence)
     {
         public readonly List<RefinedDocument> Docs = new(capacity);
+        /// <summary>Position of the batch in the input: the writer restores input order when several threads refine.</summary>
+        public readonly long Sequence = sequence;
     }
 
     private FileSummary RefineFile(DocumentRefiner refiner, PlannedFile plan, int index, ProgressTracker tracker, CancellationToken ct)
@@ -133,8 +135,12 @@ public sealed class CorpusRefiner
         };
         tracker.StartFile(plan.Input, index);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var toRefine = new Handoff<Batch>(2);
-        var toWrite = new Handoff<Batch>(2);
+        // A generator that may be called concurrently (rules) refines whole batches on several threads at once, each
+        // batch on one thread; any other (a language model batching on a device) gets every batch on one thread, and
+        // parallelises inside the batch as it sees fit.
+        var workers = _generator.SupportsConcurrentCalls ? _options.Threads : 1;
+        var toRefine = new Handoff<Batch>(workers + 1);
+        var toWrite = new Handoff<Batch>(workers + 1);
         var readOptions = new CorpusReadOptions { TextField = _options.TextField, IdField = _options.IdField };
         // Parquet outputs keep the input's schema even when every row is dropped.
         var writeOptions = new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel, ParquetSchemaSource = plan.Input };
@@ -148,7 +154,8 @@ public sealed class CorpusRefiner
             try
             {
                 using var stream = new FileStream(plan.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-                var batch = new Batch(_options.BatchSize);
+                long sequence = 0;
+                var batch = new Batch(_options.BatchSize, sequence++);
                 foreach (var entry in CorpusReader.Read(stream, CorpusFormats.FromPath(plan.Input), plan.Input, readOptions))
                 {
                     cts.Token.ThrowIfCancellationRequested();
@@ -159,7 +166,7 @@ public sealed class CorpusRefiner
                         if (batch.Docs.Count >= _options.BatchSize)
                         {
                             toRefine.Add(batch, cts.Token);
-                            batch = new Batch(_options.BatchSize);
+                            batch = new Batch(_options.BatchSize, sequence++);
                         }
                     }
                     else
@@ -195,26 +202,34 @@ public sealed class CorpusRefiner
             try
             {
                 using var output = CorpusWriter.Create(plan.Output, writeOptions);
-                while (toWrite.TryTake(out var batch, cts.Token))
+                var pending = new Dictionary<long, Batch>();
+                long next = 0;
+                while (toWrite.TryTake(out var arrived, cts.Token))
                 {
-                    foreach (var d in batch.Docs)
+                    pending.Add(arrived.Sequence, arrived);
+                    while (pending.Remove(next, out var batch))
                     {
-                        if (d.Dropped)
+                        next++;
+                        foreach (var d in batch.Docs)
                         {
-                            if (_options.WriteDropped)
+                            if (d.Dropped)
                             {
-                                dropped ??= CorpusWriter.Create(plan.Dropped, writeOptions);
-                                dropped.Write(d.Source!, d.OriginalText, d.Provenance);
+                                if (_options.WriteDropped)
+                                {
+                                    dropped ??= CorpusWriter.Create(plan.Dropped, writeOptions);
+                                    dropped.Write(d.Source!, d.OriginalText, d.Provenance);
+                                }
                             }
+                            else
+                            {
+                                output.Write(d.Source!, d.Text, d.Provenance);
+                            }
+                            Count(stats, d);
                         }
-                        else
-                        {
-                            output.Write(d.Source!, d.Text, d.Provenance);
-                        }
-                        Count(stats, d);
+                        tracker.Done(batch.Docs.Count);
                     }
-                    tracker.Done(batch.Docs.Count);
                 }
+                if (pending.Count > 0) throw new InvalidOperationException($"refined batches {string.Join(", ", pending.Keys)} arrived without batch {next}");
                 output.Complete();
                 dropped?.Complete();
                 if (dropped is not null) stats.Dropped = plan.Dropped;
@@ -231,21 +246,33 @@ public sealed class CorpusRefiner
         }, cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         Exception? failure = null;
-        try
+        void RefineLoop()
         {
-            while (toRefine.TryTake(out var batch, cts.Token))
+            try
             {
-                refiner.RefineBatch(batch.Docs);
-                toWrite.Add(batch, cts.Token);
+                while (toRefine.TryTake(out var batch, cts.Token))
+                {
+                    refiner.RefineBatch(batch.Docs, singleThread: workers > 1);
+                    toWrite.Add(batch, cts.Token);
+                }
             }
-            toWrite.Complete();
+            catch (Exception e)
+            {
+                // Keep the first real cause; cancellations are what the other stages see after it.
+                lock (cts)
+                    if (failure is null or OperationCanceledException) failure = e;
+                cts.Cancel();
+            }
         }
-        catch (Exception e)
+        var extra = new Thread[workers - 1];
+        for (var w = 0; w < extra.Length; w++)
         {
-            failure = e;
-            toWrite.Complete(e);
-            cts.Cancel();
+            extra[w] = new Thread(RefineLoop) { IsBackground = true, Name = $"prox-refine-{w + 1}" };
+            extra[w].Start();
         }
+        RefineLoop();
+        foreach (var t in extra) t.Join();
+        toWrite.Complete(failure);
 
         try
         {

@@ -108,18 +108,23 @@ public sealed class DocumentRefiner
         if ((_options.Stages & RefineStages.Chunk) != 0)
         {
             var requests = ChunkRequests(text, lines);
-            var programs = Generate(requests);
+            var programs = Generate(requests, _options.Threads);
             for (var i = 0; i < requests.Count; i++)
                 list.Add(new GeneratedProgram(id, ProgramStage.Chunk, i, requests[i].FirstLine, requests[i].LineCount, programs[i]));
         }
         return list;
     }
 
-    internal void RefineBatch(IReadOnlyList<RefinedDocument> docs)
+    /// <summary>
+    /// Refines a batch in place. With <paramref name="singleThread"/>, every step runs on the calling thread: for callers
+    /// that already refine several batches at once, one per thread.
+    /// </summary>
+    internal void RefineBatch(IReadOnlyList<RefinedDocument> docs, bool singleThread = false)
     {
+        var threads = singleThread ? 1 : _options.Threads;
         var dialect = _options.Dialect;
         var executor = _options.Executor;
-        For(docs.Count, i =>
+        For(threads, docs.Count, i =>
         {
             var d = docs[i];
             d.Lines = DocumentLines.Count(d.OriginalText);
@@ -130,8 +135,8 @@ public sealed class DocumentRefiner
         {
             var requests = new ProgramRequest[docs.Count];
             for (var i = 0; i < docs.Count; i++) requests[i] = new ProgramRequest(ProgramStage.Doc, docs[i].OriginalText, 0, docs[i].Lines);
-            var programs = Generate(requests);
-            For(docs.Count, i =>
+            var programs = Generate(requests, threads);
+            For(threads, docs.Count, i =>
             {
                 var d = docs[i];
                 d.DocProgram = programs[i];
@@ -146,13 +151,13 @@ public sealed class DocumentRefiner
             var survivors = new List<RefinedDocument>(docs.Count);
             foreach (var d in docs) if (!d.Dropped) survivors.Add(d);
             var perDoc = new List<ProgramRequest>[survivors.Count];
-            For(survivors.Count, i => perDoc[i] = ChunkRequests(survivors[i].OriginalText, survivors[i].Lines));
+            For(threads, survivors.Count, i => perDoc[i] = ChunkRequests(survivors[i].OriginalText, survivors[i].Lines));
             var all = new List<ProgramRequest>();
             foreach (var r in perDoc) all.AddRange(r);
-            var programs = Generate(all);
+            var programs = Generate(all, threads);
             var offsets = new int[survivors.Count];
             for (int i = 0, at = 0; i < survivors.Count; at += perDoc[i].Count, i++) offsets[i] = at;
-            For(survivors.Count, i =>
+            For(threads, survivors.Count, i =>
             {
                 var d = survivors[i];
                 var n = perDoc[i].Count;
@@ -165,7 +170,7 @@ public sealed class DocumentRefiner
             });
         }
 
-        For(docs.Count, i =>
+        For(threads, docs.Count, i =>
         {
             var d = docs[i];
             d.TokensOut = d.Dropped ? 0 : ReferenceEquals(d.Text, d.OriginalText) ? d.TokensIn : _tokens.CountTokens(d.Text);
@@ -177,9 +182,9 @@ public sealed class DocumentRefiner
     /// Runs <paramref name="body"/> for 0..n-1 on up to <see cref="RefineOptions.Threads"/> threads; with one thread,
     /// inline on the calling thread (no thread-pool hand-off, whose spin-waiting would steal the only core).
     /// </summary>
-    private void For(int n, Action<int> body)
+    private void For(int threads, int n, Action<int> body)
     {
-        if (_options.Threads == 1 || n <= 1)
+        if (threads == 1 || n <= 1)
         {
             for (var i = 0; i < n; i++) body(i);
             return;
@@ -204,16 +209,15 @@ public sealed class DocumentRefiner
         return list;
     }
 
-    private IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests)
+    private IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, int threads)
     {
         if (requests.Count == 0) return [];
         IReadOnlyList<string> programs;
-        var threads = _options.Threads;
         if (_generator.SupportsConcurrentCalls && threads > 1 && requests.Count > 1)
         {
             var result = new string[requests.Count];
             var slices = Math.Min(threads * 4, requests.Count);
-            For(slices, s =>
+            For(threads, slices, s =>
             {
                 int from = (int)((long)requests.Count * s / slices), to = (int)((long)requests.Count * (s + 1) / slices);
                 var slice = new ProgramRequest[to - from];

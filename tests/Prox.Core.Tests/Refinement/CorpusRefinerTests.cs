@@ -11,9 +11,10 @@ using Prox.Tests.Corpus;
 namespace Prox.Tests.Refinement;
 
 /// <summary>A generator whose programs are given per document id (found in the text's first line), for exact checks.</summary>
-internal sealed class ScriptedGenerator(Func<ProgramRequest, string> write, bool tokenChunks = false) : IProgramGenerator
+internal sealed class ScriptedGenerator(Func<ProgramRequest, string> write, bool tokenChunks = false, bool concurrent = false) : IProgramGenerator
 {
     public int Calls;
+    public bool SupportsConcurrentCalls => concurrent;
     public string Name => "scripted";
     public bool UsesTokenChunks => tokenChunks;
     public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
@@ -228,6 +229,35 @@ public class CorpusRefinerTests
         Assert.False(File.Exists(t.PathOf("out/in.jsonl")));
         Assert.False(File.Exists(t.PathOf("out/_summary.json")));
         Assert.Empty(Directory.Exists(t.PathOf("out")) ? Directory.GetFiles(t.PathOf("out"), "*", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact]
+    public void Several_refining_threads_keep_the_input_order_and_the_single_thread_output()
+    {
+        using var t = new CorpusTestFiles();
+        var records = Enumerable.Range(0, 500).Select(i => Record($"d{i}", i % 7 == 3 ? $"d{i} spam" : Doc($"d{i}", 3 + i % 11))).ToArray();
+        var input = t.WriteLines("in.jsonl", records);
+        using var gen = new ScriptedGenerator(r => r.Stage == ProgramStage.Doc
+            ? (r.DocumentText.Contains("d1") ? "drop_doc()" : "keep_doc()")
+            : "remove_lines(line_start=0, line_end=0)", concurrent: true);
+        var one = new CorpusRefiner(gen, Words with { Threads = 1, BatchSize = 9 }).Run([input], t.PathOf("one"));
+        var many = new CorpusRefiner(gen, Words with { Threads = 3, BatchSize = 9 }).Run([input], t.PathOf("many"));
+        Assert.Equal(File.ReadAllText(t.PathOf("one/in.jsonl")), File.ReadAllText(t.PathOf("many/in.jsonl")));
+        Assert.Equal(File.ReadAllText(t.PathOf("one/dropped/in.jsonl")), File.ReadAllText(t.PathOf("many/dropped/in.jsonl")));
+        Assert.Equal((one.DocumentsOut, one.DocumentsDropped, one.TokensOut), (many.DocumentsOut, many.DocumentsDropped, many.TokensOut));
+        Assert.Equal(500, many.DocumentsIn);
+    }
+
+    [Fact]
+    public void A_generator_failing_on_one_of_several_threads_stops_the_run_with_its_error()
+    {
+        using var t = new CorpusTestFiles();
+        var input = t.WriteLines("in.jsonl", Enumerable.Range(0, 600).Select(i => Record($"d{i}", Doc($"d{i}"))).ToArray());
+        using var gen = new ScriptedGenerator(r => r.DocumentText.StartsWith("d377 ") ? throw new InvalidOperationException("model crashed on d377") : "keep_doc()", concurrent: true);
+        var ex = Assert.Throws<InvalidOperationException>(() => new CorpusRefiner(gen, Words with { Threads = 3, BatchSize = 16, Stages = RefineStages.Doc }).Run([input], t.PathOf("out")));
+        Assert.Equal("model crashed on d377", ex.Message);
+        Assert.False(File.Exists(t.PathOf("out/in.jsonl")));
+        Assert.False(File.Exists(t.PathOf("out/_summary.json")));
     }
 
     [Fact]
