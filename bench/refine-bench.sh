@@ -13,17 +13,22 @@ BENCH="dotnet bench/Prox.Bench/bin/Release/net10.0/Prox.Bench.dll"
 [ -f bench-data/cc-50mb.jsonl.gz ] || $BENCH refine-data --mb 50
 read -r JSONL TEXT DOCS < "bench-data/cc-${MB}mb.size" || true
 echo "input: $DOCS documents, $((JSONL / 1000000)) MB JSONL, $((TEXT / 1000000)) MB text; $(nproc) cores"
-start=$(date +%s.%N)
-taskset -c 0 bash -c "zcat bench-data/cc-${MB}mb.jsonl.gz | gzip -1 > bench-data/baseline.jsonl.gz"
-end=$(date +%s.%N)
-echo "baseline zcat | gzip -1 (1 core): $(echo "$JSONL / 1000000 / ($end - $start)" | bc -l | xargs printf '%.1f') MB/s of JSONL"
+baseline() { # $1 label, $2 command; prints MB/s of JSONL on one core
+  local start end; start=$(date +%s.%N)
+  taskset -c 0 bash -c "$2"
+  end=$(date +%s.%N)
+  echo "baseline $1 (1 core): $(echo "$JSONL / 1000000 / ($end - $start)" | bc -l | xargs printf '%.1f') MB/s of JSONL"
+}
+baseline "zcat | gzip -1" "zcat bench-data/cc-${MB}mb.jsonl.gz | gzip -1 > bench-data/baseline.jsonl.gz"
+baseline "zstd -dc | zstd -1" "zstd -q -dc bench-data/cc-${MB}mb.jsonl.zst | zstd -q -1 -T1 -f -o bench-data/baseline.jsonl.zst"
 echo
-echo "| input | threads | tokenizer | MB/s JSONL | MB/s text | docs/s | peak RSS MB | kept |"
-echo "|---|---:|---|---:|---:|---:|---:|---:|"
+echo "| input | threads | tokenizer | MB/s JSONL | MB/s text | docs/s | MB/s JSONL per CPU-second | peak RSS MB | kept |"
+echo "|---|---:|---|---:|---:|---:|---:|---:|---:|"
 for tok in cl100k_base whitespace; do
-  taskset -c 0 $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.gz" --output bench-data/out --threads 1 --tokenizer $tok
-  taskset -c 0 $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.zst" --output bench-data/out --threads 1 --tokenizer $tok
-  $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.gz" --output bench-data/out --threads "$(nproc)" --tokenizer $tok
-  $BENCH refine --input "bench-data/cc-${MB}mb.jsonl.zst" --output bench-data/out --threads "$(nproc)" --tokenizer $tok
+  for ext in jsonl.gz jsonl.zst; do
+    taskset -c 0 $BENCH refine --input "bench-data/cc-${MB}mb.$ext" --output bench-data/out --threads 1 --tokenizer $tok
+    $BENCH refine --input "bench-data/cc-${MB}mb.$ext" --output bench-data/out --threads "$(nproc)" --tokenizer $tok
+  done
 done
-taskset -c 0 $BENCH refine --input bench-data/cc-50mb.jsonl.gz --output bench-data/out --threads 1 --tokenizer whitespace
+# Peak RSS against input size: the same run on a quarter of the input.
+taskset -c 0 $BENCH refine --input bench-data/cc-50mb.jsonl.gz --output bench-data/out --threads 1 --tokenizer cl100k_base

@@ -90,8 +90,10 @@ internal static class RefineBench
         var summary = new CorpusRefiner(generator, options).Run([input], output);
         sw.Stop();
         var s = sw.Elapsed.TotalSeconds;
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
+        // MB/s of wall time, and of the CPU time the process got (steadier when the machine is shared).
         Console.WriteLine($"| {Path.GetFileName(input)} | {threads} | {tokenizer} | {sizes[0] / 1e6 / s:N1} | {sizes[1] / 1e6 / s:N1} | " +
-                          $"{summary.DocumentsIn / s:N0} | {PeakRssMb():N0} | {summary.DocumentsOut:N0}/{summary.DocumentsIn:N0} |");
+                          $"{summary.DocumentsIn / s:N0} | {sizes[0] / 1e6 / cpu:N1} | {PeakRssMb():N0} | {summary.DocumentsOut:N0}/{summary.DocumentsIn:N0} |");
         if (args.Contains("--threads-cpu")) PrintThreadCpu();
         return 0;
     }
