@@ -37,21 +37,29 @@ internal sealed class Utf8Output : IDisposable
         _buf[_pos++] = b;
     }
 
+    private static readonly SearchValues<char> NeedsEscapeChar = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(i => (char)i), '"', '\\']);
+
     /// <summary>Writes <paramref name="text"/> as a JSON string (quotes included): UTF-8, escaping only <c>"</c>,
     /// <c>\</c> and control characters. Lone surrogates become U+FFFD.</summary>
     public void WriteJsonString(string text)
     {
-        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
-        byte[]? rented = null;
-        Span<byte> utf8 = max <= 1024 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
-        try
+        // One pass: find the next character to escape in the UTF-16 text and transcode the run before it straight
+        // into the buffer. Runs end at ASCII characters, so a surrogate pair is never cut in two.
+        Write((byte)'"');
+        ReadOnlySpan<char> rest = text;
+        while (true)
         {
-            WriteJsonString(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
+            int i = rest.IndexOfAny(NeedsEscapeChar);
+            var run = i < 0 ? rest : rest[..i];
+            Ensure(run.Length * 3);
+            System.Text.Unicode.Utf8.FromUtf16(run, _buf.AsSpan(_pos), out _, out int written, replaceInvalidSequences: true);
+            _pos += written;
+            if (i < 0) break;
+            WriteEscape((byte)rest[i]);
+            rest = rest[(i + 1)..];
         }
-        finally
-        {
-            if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
-        }
+        Write((byte)'"');
     }
 
     /// <summary>Writes valid UTF-8 <paramref name="utf8"/> as a JSON string (quotes included).</summary>
