@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace Prox.Programs;
 
@@ -38,12 +37,11 @@ public static class ProgramExecutor
 
     private static ExecutionResult ExecuteDoc(string text, ProxProgram program)
     {
-        var words = PyText.CountWordsAndNewlines(text, out var newlines);
-        var lines = newlines + 1;
+        // The decision needs no counts: words and lines are counted only if the caller asks for them.
         var ignored = program.LimitExceeded;
         var dropped = !ignored && program.DropsDocument;
         return new ExecutionResult(dropped ? "" : text, text, text, program, dropped, dropped ? DropReason.DropDoc : DropReason.None,
-            program.ErrorCount, ignored, words, dropped ? 0 : words, lines, [], null, 0, -1);
+            program.ErrorCount, ignored, wordsIn: -1, wordsOut: dropped ? 0 : -1, wordsOutDelta: 0, lineCount: -1, linesOf: text, [], null, 0, -1);
     }
 
     private static ExecutionResult ExecuteChunk(string text, ProxProgram program)
@@ -57,11 +55,7 @@ public static class ProgramExecutor
         var rawCount = 0;
         var allLinesOp = -1;
         var growthLimit = options.GrowthLimit(text.Length);
-        // Newline offsets of the original text, kept for line removal (reused per thread: no allocation).
-        var newlines = t_newlines ?? new int[256];
-        t_newlines = null;
-        var wordsIn = PyText.CountWordsAndNewlines(text, ref newlines!, out var newlineCount);
-        var linesChanged = false;
+        var wordDelta = 0L; // words gained by the normalizations (from the text around their matches)
 
         if (program.LimitExceeded)
         {
@@ -84,15 +78,12 @@ public static class ProgramExecutor
                         else if (source == " " && !op.IsDeletionForm) skipped = "single-space source (ProX guard)";
                         else
                         {
-                            work.ReplaceAll(source, target, growthLimit, out matches, out var wouldBe);
+                            work.ReplaceAll(source, target, growthLimit, out matches, out var wouldBe, out var delta);
+                            wordDelta += delta;
                             if (wouldBe > 0)
                             {
                                 skipped = $"would grow the document to {wouldBe:N0} characters (limit {growthLimit:N0})";
                                 if (program.Dialect == ProgramDialect.Strict) errors++;
-                            }
-                            else if (matches > 0 && (source.Contains('\n') || target.Contains('\n')))
-                            {
-                                linesChanged = true;
                             }
                         }
                         (normalizations ??= new List<NormalizationMatch>(2)).Add(new NormalizationMatch(i, op.SourceLine, source, target, matches, skipped));
@@ -113,9 +104,17 @@ public static class ProgramExecutor
             }
         }
 
-        // Normalizations keep the line count unless a Strict string literal holds a newline.
-        var lineCount = linesChanged ? work.Span.Count('\n') + 1 : newlineCount + 1;
-        errors += CountRangeErrors(raw, rawCount, lineCount);
+        // Lines (of the normalized text) matter only to line removal; without it they are counted when asked for.
+        var span = work.Span;
+        var lineCount = -1;
+        int[]? newlines = null;
+        if (rawCount > 0 || allLinesOp >= 0)
+        {
+            newlines = t_newlines ?? new int[256];
+            t_newlines = null;
+            lineCount = PyText.FindNewlines(span, ref newlines) + 1;
+            errors += CountRangeErrors(raw, rawCount, lineCount);
+        }
 
         // Clip the ranges to the document (negative starts clip to 0; empty and out-of-range ranges vanish).
         var clippedCount = 0;
@@ -133,28 +132,22 @@ public static class ProgramExecutor
             }
         }
 
+        // Words out = words in + outDelta (or exactly 0 when every line goes): the removed lines' words are counted,
+        // the normalizations' change is known; the input's words are counted only as far as the decision needs.
         string processed;
-        int wordsOut;
-        if (allLinesOp >= 0)
-        {
-            processed = "";
-            wordsOut = 0;
-        }
-        else if (clippedCount == 0)
-        {
-            if (work.Changed) processed = work.ToStringCountingWords(out wordsOut);
-            else (processed, wordsOut) = (text, wordsIn);
-        }
+        var outDelta = wordDelta;
+        var allGone = allLinesOp >= 0;
+        if (allGone) processed = "";
+        else if (clippedCount == 0) processed = work.ToString();
         else
         {
-            // Runs are separated by '\n', which is whitespace, so words add up over lines: unchanged text counts only
-            // the (usually few) removed lines; normalized text counts the kept lines while copying them.
-            var unchanged = !work.Changed;
-            if (!unchanged) PyText.CountWordsAndNewlines(work.Span, ref newlines!, out _); // offsets moved
-            processed = RemoveLines(work, newlines, raw!, clippedCount, lineCount, countRemoved: unchanged, out var counted);
-            wordsOut = unchanged ? wordsIn - counted : counted;
+            processed = RemoveLines(work, newlines!, raw!, clippedCount, lineCount, out var removedWords);
+            outDelta -= removedWords;
         }
-        if (newlines.Length <= 1 << 18) t_newlines = newlines;
+        if (newlines is not null && newlines.Length <= 1 << 18) t_newlines = newlines;
+
+        var wordsIn = CountInputWords(text, allGone, outDelta, errors, options, out var exact);
+        long wordsOut = allGone ? 0 : wordsIn + outDelta; // exact when wordsIn is; else a lower bound that settles the decision
 
         bool dropped;
         DropReason reason;
@@ -182,8 +175,45 @@ public static class ProgramExecutor
             dropped = false; reason = DropReason.None; final = text; ignored = true;
         }
 
-        return new ExecutionResult(final, text, processed, program, dropped, reason, errors, ignored, wordsIn, wordsOut, lineCount,
-            (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp);
+        return new ExecutionResult(final, text, processed, program, dropped, reason, errors, ignored,
+            wordsIn: exact ? (int)wordsIn : -1, wordsOut: allGone ? 0 : exact ? (int)wordsOut : -1, wordsOutDelta: (int)outDelta,
+            lineCount, processed, (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp);
+    }
+
+    /// <summary>
+    /// Counts the input's words piece by piece until the keep/drop decision can no longer change (or to the end):
+    /// words out = words in + <paramref name="outDelta"/> only grows with the count, and so does their ratio when
+    /// <paramref name="outDelta"/> is negative (double division rounds monotonically), so once a partial count keeps
+    /// the document, the full count would too. <paramref name="exact"/> tells whether the whole text was counted.
+    /// </summary>
+    private static long CountInputWords(string text, bool allGone, long outDelta, int errors, ExecutorOptions options, out bool exact)
+    {
+        var span = text.AsSpan();
+        var fraction = 1 - options.RemovedWordFraction;
+        var words = 0L;
+        var prevSpace = true;
+        var at = 0;
+        var step = 512;
+        while (at < span.Length)
+        {
+            var end = (int)Math.Min(span.Length, (long)at + step);
+            words += PyText.CountWords(span[at..end], ref prevSpace);
+            at = end;
+            step *= 2;
+            if (words > 0 && at < span.Length && Settled(words)) break;
+        }
+        exact = at >= span.Length;
+        return words;
+
+        bool Settled(long wordsIn)
+        {
+            if (allGone) return true; // 0 words out whatever the count: only "no words at all" depends on it
+            var wordsOut = wordsIn + outDelta;
+            if (wordsOut <= options.MinWords) return false;
+            if (errors >= options.MaxErrors) return true;
+            // Ratio ≥ 1 when nothing was lost; otherwise it only grows with the count.
+            return outDelta >= 0 ? fraction < 1 : (double)wordsOut / wordsIn > fraction;
+        }
     }
 
     /// <summary>
@@ -244,10 +274,10 @@ public static class ProgramExecutor
     private static int MergedRangeError(long start, long end, int lineCount) => start >= lineCount || end >= lineCount ? 1 : 0;
 
     /// <summary>
-    /// Joins the kept runs of lines with <c>\n</c>; counts the words of the removed lines (<paramref name="countRemoved"/>)
-    /// or of the kept ones (counted while copying).
+    /// Joins the kept runs of lines with <c>\n</c> and counts the words of the removed ones (runs are separated by
+    /// <c>\n</c>, which is whitespace, so words add up over lines).
     /// </summary>
-    private static string RemoveLines(WorkingText work, int[] newlines, long[] ranges, int count, int lineCount, bool countRemoved, out int words)
+    private static string RemoveLines(WorkingText work, int[] newlines, long[] ranges, int count, int lineCount, out long removedWords)
     {
         // Merge the clipped ranges (small: sort a copy of (start, end) pairs by start).
         Span<long> small = count <= 32 ? stackalloc long[2 * count] : default;
@@ -283,16 +313,16 @@ public static class ProgramExecutor
         t_runs = null;
         var runCount = 0;
         var total = 0;
-        words = 0;
+        removedWords = 0;
         for (var m = 0; m <= merged; m++)
         {
             var keepFrom = m == 0 ? 0 : (int)pairs[2 * (m - 1) + 1] + 1;
             var keepTo = m < merged ? (int)pairs[2 * m] - 1 : lineCount - 1;
-            if (countRemoved && m < merged)
+            if (m < merged)
             {
                 var rs = (int)pairs[2 * m];
                 var re = (int)pairs[2 * m + 1];
-                words += PyText.CountWords(span[LineStart(newlines, rs)..LineEnd(newlines, re, lineCount, span.Length)]);
+                removedWords += PyText.CountWords(span[LineStart(newlines, rs)..LineEnd(newlines, re, lineCount, span.Length)]);
             }
             if (keepFrom > keepTo) continue;
             var start = LineStart(newlines, keepFrom);
@@ -309,25 +339,21 @@ public static class ProgramExecutor
             return "";
         }
         total += runCount - 1; // separators
-        var keptWords = new StrongBox<int>();
-        var result = string.Create(total, (work, runs, runCount, countKept: !countRemoved, keptWords), static (dest, state) =>
+        // The output is written once, straight from the kept runs.
+        var result = string.Create(total, (work, runs, runCount), static (dest, state) =>
         {
-            var (w0, r, n, countKept, box) = state;
+            var (w0, r, n) = state;
             var src = w0.Span;
             var at = 0;
-            var w = 0;
             for (var k = 0; k < n; k++)
             {
                 if (k > 0) dest[at++] = '\n';
                 var piece = src.Slice(r[2 * k], r[2 * k + 1] - r[2 * k]);
-                if (countKept) w += PyText.CopyAndCountWords(piece, dest[at..]);
-                else piece.CopyTo(dest[at..]);
+                piece.CopyTo(dest[at..]);
                 at += piece.Length;
             }
-            box.Value = w;
         });
         t_runs = runs;
-        if (!countRemoved) words = keptWords.Value;
         return result;
     }
 }

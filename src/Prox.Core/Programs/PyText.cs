@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Prox.Programs;
 
@@ -23,10 +25,88 @@ internal static class PyText
     }
 
     /// <summary>The number of words of Python's <c>len(text.split())</c>: maximal runs of non-whitespace.</summary>
-    public static int CountWords(ReadOnlySpan<char> text) => CountWordsAndNewlines(text, out _);
+    public static int CountWords(ReadOnlySpan<char> text)
+    {
+        var prevSpace = true;
+        return CountWords(text, ref prevSpace);
+    }
 
     /// <summary>
-    /// Words (as <see cref="CountWords"/>) and <c>\n</c> characters in one pass over the text.
+    /// Words that start in <paramref name="text"/> (a non-whitespace character after whitespace), for counting a text
+    /// piece by piece: <paramref name="prevSpace"/> says whether the character before the piece is whitespace (true at
+    /// the start of a text) and comes back as whether its last character is.
+    /// </summary>
+    public static int CountWords(ReadOnlySpan<char> text, ref bool prevSpace)
+    {
+        var words = 0;
+        var i = 0;
+        var prev = prevSpace;
+        if (Avx2.IsSupported && text.Length >= 32)
+        {
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var last = text.Length - 32;
+            var carry = prev ? 1u : 0u;
+            while (i <= last)
+            {
+                var wsMask = WhiteSpaceMask32(ref start, (nuint)i, out _);
+                words += System.Numerics.BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
+                carry = wsMask >> 31;
+                i += 32;
+            }
+            prev = carry != 0;
+        }
+        for (; i < text.Length; i++)
+        {
+            var isSpace = IsWhiteSpace(text[i]);
+            if (!isSpace && prev) words++;
+            prev = isSpace;
+        }
+        prevSpace = prev;
+        return words;
+    }
+
+    /// <summary>
+    /// Writes the offset of every <c>\n</c> of <paramref name="text"/> into <paramref name="positions"/> (grown as
+    /// needed) and returns how many there are.
+    /// </summary>
+    public static int FindNewlines(ReadOnlySpan<char> text, ref int[] positions)
+    {
+        var count = 0;
+        var i = 0;
+        if (Avx2.IsSupported && text.Length >= 32)
+        {
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var last = text.Length - 32;
+            var lf = Vector256.Create((ushort)'\n');
+            while (i <= last)
+            {
+                // Two 16-bit compares packed into one byte mask: one movemask per 32 characters.
+                var e0 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i), lf).AsInt16();
+                var e1 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i + 16), lf).AsInt16();
+                var packed = Avx2.PackSignedSaturate(e0, e1);
+                if (!Vector256.EqualsAll(packed, Vector256<sbyte>.Zero))
+                {
+                    var mask = Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte().ExtractMostSignificantBits();
+                    if (count + 32 > positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, count + 32));
+                    for (; mask != 0; mask &= mask - 1)
+                        positions[count++] = i + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                }
+                i += 32;
+            }
+        }
+        while (true)
+        {
+            var rel = text[i..].IndexOf('\n');
+            if (rel < 0) break;
+            if (count >= positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, 16));
+            positions[count++] = i + rel;
+            i += rel + 1;
+        }
+        return count;
+    }
+
+    /// <summary>
+    /// Words (as <see cref="CountWords(ReadOnlySpan{char})"/>) and <c>\n</c> characters in one pass over the text.
     /// </summary>
     public static int CountWordsAndNewlines(ReadOnlySpan<char> text, out int newlines)
     {
@@ -38,13 +118,42 @@ internal static class PyText
     /// As <see cref="CountWordsAndNewlines(ReadOnlySpan{char}, out int)"/>, also writing the offset of every <c>\n</c>
     /// into <paramref name="positions"/> (grown as needed) when it is not null.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // a large loop: inlined into bigger methods it spills its registers
     public static int CountWordsAndNewlines(ReadOnlySpan<char> text, ref int[]? positions, out int newlines)
     {
         var words = 0;
         var lf = 0;
         var i = 0;
         var prevSpace = true;
-        if (Vector256.IsHardwareAccelerated && text.Length >= Vector256<ushort>.Count)
+        if (Avx2.IsSupported && text.Length >= 32)
+        {
+            // 32 characters per step, classified as bytes (see WhiteSpaceMask32): one mask for words, one for newlines.
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var last = text.Length - 32;
+            var carry = 1u; // 1 when the character before the block is whitespace (or there is none)
+            while (i <= last)
+            {
+                var wsMask = WhiteSpaceMask32(ref start, (nuint)i, out var lfMask);
+                words += System.Numerics.BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
+                if (lfMask != 0)
+                {
+                    if (positions is not null)
+                    {
+                        if (lf + 32 > positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, lf + 32));
+                        for (var m = lfMask; m != 0; m &= m - 1)
+                            positions[lf++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
+                    }
+                    else
+                    {
+                        lf += System.Numerics.BitOperations.PopCount(lfMask);
+                    }
+                }
+                carry = wsMask >> 31;
+                i += 32;
+            }
+            prevSpace = carry != 0;
+        }
+        if (Vector256.IsHardwareAccelerated && text.Length - i >= Vector256<ushort>.Count)
         {
             ref var start = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(text));
             var last = text.Length - Vector256<ushort>.Count;
@@ -108,7 +217,24 @@ internal static class PyText
         var words = 0;
         var i = 0;
         var prevSpace = true;
-        if (Vector256.IsHardwareAccelerated && source.Length >= Vector256<ushort>.Count)
+        if (Avx2.IsSupported && source.Length >= 32)
+        {
+            ref var src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(source));
+            ref var dst = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(destination));
+            var last = source.Length - 32;
+            var carry = 1u;
+            while (i <= last)
+            {
+                Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
+                Vector256.LoadUnsafe(ref src, (nuint)i + 16).StoreUnsafe(ref dst, (nuint)i + 16);
+                var wsMask = WhiteSpaceMask32(ref src, (nuint)i, out _);
+                words += System.Numerics.BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
+                carry = wsMask >> 31;
+                i += 32;
+            }
+            prevSpace = carry != 0;
+        }
+        if (Vector256.IsHardwareAccelerated && source.Length - i >= Vector256<ushort>.Count)
         {
             ref var src = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source));
             ref var dst = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination));
@@ -136,6 +262,33 @@ internal static class PyText
             prevSpace = isSpace;
         }
         return words;
+    }
+
+    /// <summary>
+    /// Whitespace (bit k: character i + k) and <c>\n</c> masks of the 32 characters at <paramref name="i"/>. The
+    /// characters are narrowed to bytes with unsigned saturation (U+0100–U+7FFF become 0xFF, U+8000 and above 0x00,
+    /// neither whitespace), so one byte compare chain covers 32 characters; the few whitespace characters above U+00FF
+    /// (U+1680 and up) are checked on the 16-bit lanes only when a block holds a character that high.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint WhiteSpaceMask32(ref ushort text, nuint i, out uint lfMask)
+    {
+        var v0 = Vector256.LoadUnsafe(ref text, i);
+        var v1 = Vector256.LoadUnsafe(ref text, i + 16);
+        // vpackuswb packs per 128-bit lane: reorder the quadwords to restore character order.
+        var b = Avx2.Permute4x64(Avx2.PackUnsignedSaturate(v0.AsInt16(), v1.AsInt16()).AsUInt64(), 0b11_01_10_00).AsByte();
+        var ws = Vector256.Equals(b, Vector256.Create((byte)' '))
+            | Vector256.LessThanOrEqual(b - Vector256.Create((byte)'\t'), Vector256.Create((byte)('\r' - '\t')))
+            | Vector256.LessThanOrEqual(b - Vector256.Create((byte)0x1c), Vector256.Create((byte)3))
+            | Vector256.Equals(b, Vector256.Create((byte)0x85))
+            | Vector256.Equals(b, Vector256.Create((byte)0xa0));
+        if (Vector256.GreaterThanAny(Vector256.Max(v0, v1), Vector256.Create((ushort)0x167f)))
+        {
+            var high = Avx2.PackSignedSaturate(NonAsciiWhiteSpace(v0).AsInt16(), NonAsciiWhiteSpace(v1).AsInt16());
+            ws |= Avx2.Permute4x64(high.AsUInt64(), 0b11_01_10_00).AsByte();
+        }
+        lfMask = Vector256.Equals(b, Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
+        return ws.ExtractMostSignificantBits();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
