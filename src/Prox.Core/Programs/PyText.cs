@@ -66,12 +66,17 @@ internal static class PyText
     }
 
     /// <summary>
-    /// Writes the offset of every <c>\n</c> of <paramref name="text"/> into <paramref name="positions"/> (grown as
-    /// needed) and returns how many there are.
+    /// Counts the <c>\n</c> of <paramref name="text"/> and finds where a few of them are: for each of the ascending
+    /// newline indices in <paramref name="targets"/> (0 = the first newline), the offset of that newline in
+    /// <paramref name="positions"/>, or -1 when the text has no such newline (negative targets included). One
+    /// branch-light pass: 32 characters become one bit mask whose population count advances the running count.
     /// </summary>
-    public static int FindNewlines(ReadOnlySpan<char> text, ref int[] positions)
+    public static int LocateNewlines(ReadOnlySpan<char> text, ReadOnlySpan<long> targets, Span<int> positions)
     {
         var count = 0;
+        var t = 0;
+        while (t < targets.Length && targets[t] < 0) positions[t++] = -1;
+        var next = t < targets.Length ? targets[t] : long.MaxValue;
         var i = 0;
         if (Avx2.IsSupported && text.Length >= 32)
         {
@@ -80,188 +85,34 @@ internal static class PyText
             var lf = Vector256.Create((ushort)'\n');
             while (i <= last)
             {
-                // Two 16-bit compares packed into one byte mask: one movemask per 32 characters.
                 var e0 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i), lf).AsInt16();
                 var e1 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i + 16), lf).AsInt16();
-                var packed = Avx2.PackSignedSaturate(e0, e1);
-                if (!Vector256.EqualsAll(packed, Vector256<sbyte>.Zero))
+                var mask = Avx2.Permute4x64(Avx2.PackSignedSaturate(e0, e1).AsUInt64(), 0b11_01_10_00).AsByte().ExtractMostSignificantBits();
+                var c = System.Numerics.BitOperations.PopCount(mask);
+                while (next < count + c)
                 {
-                    var mask = Avx2.Permute4x64(packed.AsUInt64(), 0b11_01_10_00).AsByte().ExtractMostSignificantBits();
-                    if (count + 32 > positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, count + 32));
-                    for (; mask != 0; mask &= mask - 1)
-                        positions[count++] = i + System.Numerics.BitOperations.TrailingZeroCount(mask);
+                    // The wanted newline is in this block: drop the lower set bits before it.
+                    var m = mask;
+                    for (var k = next - count; k > 0; k--) m &= m - 1;
+                    positions[t++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
+                    next = t < targets.Length ? targets[t] : long.MaxValue;
                 }
+                count += c;
                 i += 32;
-            }
-        }
-        while (true)
-        {
-            var rel = text[i..].IndexOf('\n');
-            if (rel < 0) break;
-            if (count >= positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, 16));
-            positions[count++] = i + rel;
-            i += rel + 1;
-        }
-        return count;
-    }
-
-    /// <summary>
-    /// Words (as <see cref="CountWords(ReadOnlySpan{char})"/>) and <c>\n</c> characters in one pass over the text.
-    /// </summary>
-    public static int CountWordsAndNewlines(ReadOnlySpan<char> text, out int newlines)
-    {
-        int[]? none = null;
-        return CountWordsAndNewlines(text, ref none, out newlines);
-    }
-
-    /// <summary>
-    /// As <see cref="CountWordsAndNewlines(ReadOnlySpan{char}, out int)"/>, also writing the offset of every <c>\n</c>
-    /// into <paramref name="positions"/> (grown as needed) when it is not null.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // a large loop: inlined into bigger methods it spills its registers
-    public static int CountWordsAndNewlines(ReadOnlySpan<char> text, ref int[]? positions, out int newlines)
-    {
-        var words = 0;
-        var lf = 0;
-        var i = 0;
-        var prevSpace = true;
-        if (Avx2.IsSupported && text.Length >= 32)
-        {
-            // 32 characters per step, classified as bytes (see WhiteSpaceMask32): one mask for words, one for newlines.
-            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
-            var last = text.Length - 32;
-            var carry = 1u; // 1 when the character before the block is whitespace (or there is none)
-            while (i <= last)
-            {
-                var wsMask = WhiteSpaceMask32(ref start, (nuint)i, out var lfMask);
-                words += System.Numerics.BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
-                if (lfMask != 0)
-                {
-                    if (positions is not null)
-                    {
-                        if (lf + 32 > positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, lf + 32));
-                        for (var m = lfMask; m != 0; m &= m - 1)
-                            positions[lf++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
-                    }
-                    else
-                    {
-                        lf += System.Numerics.BitOperations.PopCount(lfMask);
-                    }
-                }
-                carry = wsMask >> 31;
-                i += 32;
-            }
-            prevSpace = carry != 0;
-        }
-        if (Vector256.IsHardwareAccelerated && text.Length - i >= Vector256<ushort>.Count)
-        {
-            ref var start = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(text));
-            var last = text.Length - Vector256<ushort>.Count;
-            var newline = Vector256.Create((ushort)'\n');
-            var asciiMax = Vector256.Create((ushort)0x7f);
-            while (i <= last)
-            {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var ws = AsciiWhiteSpace(v);
-                if (Vector256.GreaterThanAny(v, asciiMax))
-                    ws |= NonAsciiWhiteSpace(v);
-                var wsMask = ws.ExtractMostSignificantBits();           // bit k set = char k is whitespace
-                var nonWs = ~wsMask & 0xFFFFu;
-                var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);  // whitespace before char k
-                words += System.Numerics.BitOperations.PopCount(nonWs & prevMask);
-                var lfMask = Vector256.Equals(v, newline).ExtractMostSignificantBits();
-                if (lfMask != 0)
-                {
-                    if (positions is not null)
-                    {
-                        if (lf + 16 > positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, lf + 16));
-                        for (var m = lfMask; m != 0; m &= m - 1)
-                            positions[lf++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
-                    }
-                    else
-                    {
-                        lf += System.Numerics.BitOperations.PopCount(lfMask);
-                    }
-                }
-                prevSpace = (wsMask & 0x8000u) != 0;
-                i += Vector256<ushort>.Count;
             }
         }
         for (; i < text.Length; i++)
         {
-            var c = text[i];
-            if (c == '\n')
+            if (text[i] != '\n') continue;
+            if (next == count)
             {
-                if (positions is not null)
-                {
-                    if (lf >= positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, 16));
-                    positions[lf] = i;
-                }
-                lf++;
+                positions[t++] = i;
+                next = t < targets.Length ? targets[t] : long.MaxValue;
             }
-            var isSpace = IsWhiteSpace(c);
-            if (!isSpace && prevSpace) words++;
-            prevSpace = isSpace;
+            count++;
         }
-        newlines = lf;
-        return words;
-    }
-
-    /// <summary>
-    /// Copies <paramref name="source"/> into <paramref name="destination"/> and returns its word count, reading the
-    /// text once (for building an output while counting its words).
-    /// </summary>
-    public static int CopyAndCountWords(ReadOnlySpan<char> source, Span<char> destination)
-    {
-        if (destination.Length < source.Length) throw new ArgumentException("destination too short", nameof(destination));
-        var words = 0;
-        var i = 0;
-        var prevSpace = true;
-        if (Avx2.IsSupported && source.Length >= 32)
-        {
-            ref var src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(source));
-            ref var dst = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(destination));
-            var last = source.Length - 32;
-            var carry = 1u;
-            while (i <= last)
-            {
-                Vector256.LoadUnsafe(ref src, (nuint)i).StoreUnsafe(ref dst, (nuint)i);
-                Vector256.LoadUnsafe(ref src, (nuint)i + 16).StoreUnsafe(ref dst, (nuint)i + 16);
-                var wsMask = WhiteSpaceMask32(ref src, (nuint)i, out _);
-                words += System.Numerics.BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
-                carry = wsMask >> 31;
-                i += 32;
-            }
-            prevSpace = carry != 0;
-        }
-        if (Vector256.IsHardwareAccelerated && source.Length - i >= Vector256<ushort>.Count)
-        {
-            ref var src = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source));
-            ref var dst = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination));
-            var last = source.Length - Vector256<ushort>.Count;
-            var asciiMax = Vector256.Create((ushort)0x7f);
-            while (i <= last)
-            {
-                var v = Vector256.LoadUnsafe(ref src, (nuint)i);
-                v.StoreUnsafe(ref dst, (nuint)i);
-                var ws = AsciiWhiteSpace(v);
-                if (Vector256.GreaterThanAny(v, asciiMax)) ws |= NonAsciiWhiteSpace(v);
-                var wsMask = ws.ExtractMostSignificantBits();
-                var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);
-                words += System.Numerics.BitOperations.PopCount(~wsMask & 0xFFFFu & prevMask);
-                prevSpace = (wsMask & 0x8000u) != 0;
-                i += Vector256<ushort>.Count;
-            }
-        }
-        for (; i < source.Length; i++)
-        {
-            var c = source[i];
-            destination[i] = c;
-            var isSpace = IsWhiteSpace(c);
-            if (!isSpace && prevSpace) words++;
-            prevSpace = isSpace;
-        }
-        return words;
+        for (; t < targets.Length; t++) positions[t] = -1;
+        return count;
     }
 
     /// <summary>
@@ -290,12 +141,6 @@ internal static class PyText
         lfMask = Vector256.Equals(b, Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
         return ws.ExtractMostSignificantBits();
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ushort> AsciiWhiteSpace(Vector256<ushort> v) =>
-        Vector256.Equals(v, Vector256.Create((ushort)' '))
-        | Vector256.LessThanOrEqual(v - Vector256.Create((ushort)'\t'), Vector256.Create((ushort)('\r' - '\t')))
-        | Vector256.LessThanOrEqual(v - Vector256.Create((ushort)0x1c), Vector256.Create((ushort)3));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ushort> NonAsciiWhiteSpace(Vector256<ushort> v) =>
