@@ -42,9 +42,19 @@ public sealed class ExecutionResult
     private IReadOnlyList<LineRemoval>? _removals;
     private int[]? _removedLines;
 
+    // Counts the executor did not need for its decision are counted on first use (-1 until then): WordsIn from the
+    // input; WordsOut as WordsIn + _wordsOutDelta; LineCount from _linesOf.
+    private int _wordsIn;
+    private int _wordsOut;
+    private readonly int _wordsOutDelta;
+    private int _lineCount;
+    private readonly string _linesOf;
+
+    // wordsIn: words of the input, or -1 to count them when asked. wordsOut: words of the processed text, or -1 for
+    // WordsIn + wordsOutDelta. lineCount: the line count, or -1 to count the lines of linesOf when asked.
     internal ExecutionResult(string text, string originalText, string processedText, ProxProgram program, bool dropped, DropReason reason,
-        int errorCount, bool ignored, int wordsIn, int wordsOut, int lineCount, IReadOnlyList<NormalizationMatch> normalizations,
-        long[]? ranges, int rangeCount, int allLinesOp)
+        int errorCount, bool ignored, int wordsIn, int wordsOut, int wordsOutDelta, int lineCount, string linesOf,
+        IReadOnlyList<NormalizationMatch> normalizations, long[]? ranges, int rangeCount, int allLinesOp)
     {
         Text = text;
         OriginalText = originalText;
@@ -54,9 +64,11 @@ public sealed class ExecutionResult
         DropReason = reason;
         ErrorCount = errorCount;
         Ignored = ignored;
-        WordsIn = wordsIn;
-        WordsOut = wordsOut;
-        LineCount = lineCount;
+        _wordsIn = wordsIn;
+        _wordsOut = wordsOut;
+        _wordsOutDelta = wordsOutDelta;
+        _lineCount = lineCount;
+        _linesOf = linesOf;
         Normalizations = normalizations;
         _ranges = ranges;
         _rangeCount = rangeCount;
@@ -128,13 +140,13 @@ public sealed class ExecutionResult
     public bool Ignored { get; }
 
     /// <summary>Words (Python <c>str.split()</c>) in the input.</summary>
-    public int WordsIn { get; }
+    public int WordsIn => _wordsIn >= 0 ? _wordsIn : _wordsIn = PyText.CountWords(OriginalText);
 
     /// <summary>Words in <see cref="ProcessedText"/>.</summary>
-    public int WordsOut { get; }
+    public int WordsOut => _wordsOut >= 0 ? _wordsOut : _wordsOut = WordsIn + _wordsOutDelta;
 
     /// <summary>Lines of the input (split on <c>\n</c>).</summary>
-    public int LineCount { get; }
+    public int LineCount => _lineCount >= 0 ? _lineCount : _lineCount = _linesOf.AsSpan().Count('\n') + 1;
 
     /// <summary>What each normalize call did, in program order.</summary>
     public IReadOnlyList<NormalizationMatch> Normalizations { get; }

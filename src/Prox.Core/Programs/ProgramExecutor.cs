@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 
 namespace Prox.Programs;
 
@@ -13,8 +12,9 @@ namespace Prox.Programs;
 public static class ProgramExecutor
 {
     // Per-thread scratch arrays (not the shared array pool, whose trimming runs on every gen-2 collection).
-    [ThreadStatic] private static int[]? t_newlines;
-    [ThreadStatic] private static int[]? t_runs;
+    [ThreadStatic] private static long[]? t_runs;
+    [ThreadStatic] private static int[]? t_edges;
+    [ThreadStatic] private static int[]? t_pieces;
 
     /// <summary>Parses <paramref name="program"/> and runs it on <paramref name="text"/>.</summary>
     /// <param name="text">The document.</param>
@@ -38,12 +38,11 @@ public static class ProgramExecutor
 
     private static ExecutionResult ExecuteDoc(string text, ProxProgram program)
     {
-        var words = PyText.CountWordsAndNewlines(text, out var newlines);
-        var lines = newlines + 1;
+        // The decision needs no counts: words and lines are counted only if the caller asks for them.
         var ignored = program.LimitExceeded;
         var dropped = !ignored && program.DropsDocument;
         return new ExecutionResult(dropped ? "" : text, text, text, program, dropped, dropped ? DropReason.DropDoc : DropReason.None,
-            program.ErrorCount, ignored, words, dropped ? 0 : words, lines, [], null, 0, -1);
+            program.ErrorCount, ignored, wordsIn: -1, wordsOut: dropped ? 0 : -1, wordsOutDelta: 0, lineCount: -1, linesOf: text, [], null, 0, -1);
     }
 
     private static ExecutionResult ExecuteChunk(string text, ProxProgram program)
@@ -57,11 +56,7 @@ public static class ProgramExecutor
         var rawCount = 0;
         var allLinesOp = -1;
         var growthLimit = options.GrowthLimit(text.Length);
-        // Newline offsets of the original text, kept for line removal (reused per thread: no allocation).
-        var newlines = t_newlines ?? new int[256];
-        t_newlines = null;
-        var wordsIn = PyText.CountWordsAndNewlines(text, ref newlines!, out var newlineCount);
-        var linesChanged = false;
+        var wordDelta = 0L; // words gained by the normalizations (from the text around their matches)
 
         if (program.LimitExceeded)
         {
@@ -84,15 +79,12 @@ public static class ProgramExecutor
                         else if (source == " " && !op.IsDeletionForm) skipped = "single-space source (ProX guard)";
                         else
                         {
-                            work.ReplaceAll(source, target, growthLimit, out matches, out var wouldBe);
+                            work.ReplaceAll(source, target, growthLimit, out matches, out var wouldBe, out var delta);
+                            wordDelta += delta;
                             if (wouldBe > 0)
                             {
                                 skipped = $"would grow the document to {wouldBe:N0} characters (limit {growthLimit:N0})";
                                 if (program.Dialect == ProgramDialect.Strict) errors++;
-                            }
-                            else if (matches > 0 && (source.Contains('\n') || target.Contains('\n')))
-                            {
-                                linesChanged = true;
                             }
                         }
                         (normalizations ??= new List<NormalizationMatch>(2)).Add(new NormalizationMatch(i, op.SourceLine, source, target, matches, skipped));
@@ -113,9 +105,29 @@ public static class ProgramExecutor
             }
         }
 
-        // Normalizations keep the line count unless a Strict string literal holds a newline.
-        var lineCount = linesChanged ? work.Span.Count('\n') + 1 : newlineCount + 1;
-        errors += CountRangeErrors(raw, rawCount, lineCount);
+        // Lines (of the normalized text) matter only to line removal; without it they are counted when asked for.
+        // With it, only the newlines at the edges of the removed runs are located (and all of them counted).
+        var span = work.Span;
+        var lineCount = -1;
+        long[]? runs = null;  // merged runs (start, end) of removed lines, then the newline indices at their edges
+        int[]? edges = null;  // offsets of those newlines (-1: none)
+        var runCount = 0;
+        if (rawCount > 0 || allLinesOp >= 0)
+        {
+            runs = t_runs ?? new long[64];
+            t_runs = null;
+            runCount = MergeRanges(raw, rawCount, ref runs);
+            edges = t_edges is { } cached && cached.Length >= 2 * runCount ? cached : new int[Math.Max(64, 2 * runCount)];
+            t_edges = null;
+            var targets = runs.AsSpan(2 * runCount, 2 * runCount);
+            for (var m = 0; m < runCount; m++)
+            {
+                targets[2 * m] = runs[2 * m] - 1; // the newline before the first removed line (-1 for line 0)
+                targets[2 * m + 1] = runs[2 * m + 1]; // the newline after the last one
+            }
+            lineCount = PyText.LocateNewlines(span, targets, edges) + 1;
+            errors += CountRangeErrors(raw, rawCount, lineCount);
+        }
 
         // Clip the ranges to the document (negative starts clip to 0; empty and out-of-range ranges vanish).
         var clippedCount = 0;
@@ -133,28 +145,23 @@ public static class ProgramExecutor
             }
         }
 
+        // Words out = words in + outDelta (or exactly 0 when every line goes): the removed lines' words are counted,
+        // the normalizations' change is known; the input's words are counted only as far as the decision needs.
         string processed;
-        int wordsOut;
-        if (allLinesOp >= 0)
-        {
-            processed = "";
-            wordsOut = 0;
-        }
-        else if (clippedCount == 0)
-        {
-            if (work.Changed) processed = work.ToStringCountingWords(out wordsOut);
-            else (processed, wordsOut) = (text, wordsIn);
-        }
+        var outDelta = wordDelta;
+        var allGone = allLinesOp >= 0;
+        if (allGone) processed = "";
+        else if (clippedCount == 0) processed = work.ToString();
         else
         {
-            // Runs are separated by '\n', which is whitespace, so words add up over lines: unchanged text counts only
-            // the (usually few) removed lines; normalized text counts the kept lines while copying them.
-            var unchanged = !work.Changed;
-            if (!unchanged) PyText.CountWordsAndNewlines(work.Span, ref newlines!, out _); // offsets moved
-            processed = RemoveLines(work, newlines, raw!, clippedCount, lineCount, countRemoved: unchanged, out var counted);
-            wordsOut = unchanged ? wordsIn - counted : counted;
+            processed = RemoveLines(work, runs!, edges!, runCount, lineCount, out var removedWords);
+            outDelta -= removedWords;
         }
-        if (newlines.Length <= 1 << 18) t_newlines = newlines;
+        if (runs is not null && runs.Length <= 1 << 16) t_runs = runs;
+        if (edges is not null && edges.Length <= 1 << 16) t_edges = edges;
+
+        var wordsIn = CountInputWords(text, allGone, outDelta, errors, options, out var exact);
+        long wordsOut = allGone ? 0 : wordsIn + outDelta; // exact when wordsIn is; else a lower bound that settles the decision
 
         bool dropped;
         DropReason reason;
@@ -182,8 +189,45 @@ public static class ProgramExecutor
             dropped = false; reason = DropReason.None; final = text; ignored = true;
         }
 
-        return new ExecutionResult(final, text, processed, program, dropped, reason, errors, ignored, wordsIn, wordsOut, lineCount,
-            (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp);
+        return new ExecutionResult(final, text, processed, program, dropped, reason, errors, ignored,
+            wordsIn: exact ? (int)wordsIn : -1, wordsOut: allGone ? 0 : exact ? (int)wordsOut : -1, wordsOutDelta: (int)outDelta,
+            lineCount, processed, (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp);
+    }
+
+    /// <summary>
+    /// Counts the input's words piece by piece until the keep/drop decision can no longer change (or to the end):
+    /// words out = words in + <paramref name="outDelta"/> only grows with the count, and so does their ratio when
+    /// <paramref name="outDelta"/> is negative (double division rounds monotonically), so once a partial count keeps
+    /// the document, the full count would too. <paramref name="exact"/> tells whether the whole text was counted.
+    /// </summary>
+    private static long CountInputWords(string text, bool allGone, long outDelta, int errors, ExecutorOptions options, out bool exact)
+    {
+        var span = text.AsSpan();
+        var fraction = 1 - options.RemovedWordFraction;
+        var words = 0L;
+        var prevSpace = true;
+        var at = 0;
+        var step = 512;
+        while (at < span.Length)
+        {
+            var end = (int)Math.Min(span.Length, (long)at + step);
+            words += PyText.CountWords(span[at..end], ref prevSpace);
+            at = end;
+            step *= 2;
+            if (words > 0 && at < span.Length && Settled(words)) break;
+        }
+        exact = at >= span.Length;
+        return words;
+
+        bool Settled(long wordsIn)
+        {
+            if (allGone) return true; // 0 words out whatever the count: only "no words at all" depends on it
+            var wordsOut = wordsIn + outDelta;
+            if (wordsOut <= options.MinWords) return false;
+            if (errors >= options.MaxErrors) return true;
+            // Ratio ≥ 1 when nothing was lost; otherwise it only grows with the count.
+            return outDelta >= 0 ? fraction < 1 : (double)wordsOut / wordsIn > fraction;
+        }
     }
 
     /// <summary>
@@ -237,97 +281,116 @@ public static class ProgramExecutor
         return errors;
     }
 
-    private static int LineStart(int[] newlines, int line) => line == 0 ? 0 : newlines[line - 1] + 1;
-
-    private static int LineEnd(int[] newlines, int line, int lineCount, int length) => line < lineCount - 1 ? newlines[line] : length;
-
     private static int MergedRangeError(long start, long end, int lineCount) => start >= lineCount || end >= lineCount ? 1 : 0;
 
     /// <summary>
-    /// Joins the kept runs of lines with <c>\n</c>; counts the words of the removed lines (<paramref name="countRemoved"/>)
-    /// or of the kept ones (counted while copying).
+    /// The union of the (unclipped) ranges as sorted runs of lines, written as (start, end) pairs at the front of
+    /// <paramref name="runs"/>, which is grown to hold twice as many values again. Starts clip to 0; empty ranges
+    /// vanish; runs that touch merge. Clipping the union's ends to the document later gives the clipped union.
     /// </summary>
-    private static string RemoveLines(WorkingText work, int[] newlines, long[] ranges, int count, int lineCount, bool countRemoved, out int words)
+    private static int MergeRanges(long[]? raw, int count, ref long[] runs)
     {
-        // Merge the clipped ranges (small: sort a copy of (start, end) pairs by start).
-        Span<long> small = count <= 32 ? stackalloc long[2 * count] : default;
-        var rented = count > 32 ? ArrayPool<long>.Shared.Rent(2 * count) : null;
-        var pairs = rented is null ? small : rented.AsSpan(0, 2 * count);
+        if (runs.Length < 4 * count) runs = new long[Math.Max(64, 4 * count)];
+        var n = 0;
         for (var i = 0; i < count; i++)
         {
-            var s = ranges[3 * i];
-            var e = ranges[3 * i + 1];
-            var j = i - 1;
-            while (j >= 0 && pairs[2 * j] > s) { pairs[2 * (j + 1)] = pairs[2 * j]; pairs[2 * (j + 1) + 1] = pairs[2 * j + 1]; j--; }
-            pairs[2 * (j + 1)] = s;
-            pairs[2 * (j + 1) + 1] = e;
+            var s = Math.Max(raw![3 * i], 0);
+            var e = raw[3 * i + 1];
+            if (s > e) continue;
+            runs[2 * n] = s;
+            runs[2 * n + 1] = e;
+            n++;
+        }
+        if (n == 0) return 0;
+        // Sort the pairs by start: insertion sort for the usual handful, keys/items sort beyond.
+        if (n <= 32)
+        {
+            for (var i = 1; i < n; i++)
+            {
+                long s = runs[2 * i], e = runs[2 * i + 1];
+                var j = i - 1;
+                while (j >= 0 && runs[2 * j] > s) { runs[2 * (j + 1)] = runs[2 * j]; runs[2 * (j + 1) + 1] = runs[2 * j + 1]; j--; }
+                runs[2 * (j + 1)] = s;
+                runs[2 * (j + 1) + 1] = e;
+            }
+        }
+        else
+        {
+            var starts = new long[n];
+            var ends = new long[n];
+            for (var i = 0; i < n; i++) { starts[i] = runs[2 * i]; ends[i] = runs[2 * i + 1]; }
+            Array.Sort(starts, ends);
+            for (var i = 0; i < n; i++) { runs[2 * i] = starts[i]; runs[2 * i + 1] = ends[i]; }
         }
         var merged = 0;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < n; i++)
         {
-            long s = pairs[2 * i], e = pairs[2 * i + 1];
-            if (merged > 0 && s <= pairs[2 * (merged - 1) + 1] + 1)
+            long s = runs[2 * i], e = runs[2 * i + 1];
+            if (merged > 0 && s <= runs[2 * (merged - 1) + 1] + 1)
             {
-                pairs[2 * (merged - 1) + 1] = Math.Max(pairs[2 * (merged - 1) + 1], e);
+                runs[2 * (merged - 1) + 1] = Math.Max(runs[2 * (merged - 1) + 1], e);
                 continue;
             }
-            pairs[2 * merged] = s;
-            pairs[2 * merged + 1] = e;
+            runs[2 * merged] = s;
+            runs[2 * merged + 1] = e;
             merged++;
         }
+        return merged;
+    }
 
-        // Kept runs are the gaps between merged removed ranges; their character spans come from the newline offsets
-        // (line k starts after newline k-1 and ends before newline k, or at the end of the text).
+    /// <summary>
+    /// Joins the kept lines with <c>\n</c> and counts the words of the removed ones (removed runs are bounded by
+    /// <c>\n</c>, which is whitespace, so words add up). <paramref name="edges"/> holds, per run, the offsets of the
+    /// newline before its first line and after its last (-1: none, i.e. the text's start or end).
+    /// </summary>
+    private static string RemoveLines(WorkingText work, long[] runs, int[] edges, int runCount, int lineCount, out long removedWords)
+    {
         var span = work.Span;
-        var runs = t_runs is { } cached && cached.Length >= 2 * (merged + 1) ? cached : new int[Math.Max(64, 2 * (merged + 1))];
-        t_runs = null;
-        var runCount = 0;
+        removedWords = 0;
+        // Kept pieces (offset pairs): before the first run, between runs, after the last; runs past the end vanish.
+        var pieces = t_pieces ?? new int[64];
+        t_pieces = null;
+        var pieceCount = 0;
         var total = 0;
-        words = 0;
-        for (var m = 0; m <= merged; m++)
+        var keepFrom = 0; // offset where the next kept piece starts, or -1 when the text ended in a removed run
+        for (var m = 0; m < runCount && runs[2 * m] < lineCount; m++)
         {
-            var keepFrom = m == 0 ? 0 : (int)pairs[2 * (m - 1) + 1] + 1;
-            var keepTo = m < merged ? (int)pairs[2 * m] - 1 : lineCount - 1;
-            if (countRemoved && m < merged)
-            {
-                var rs = (int)pairs[2 * m];
-                var re = (int)pairs[2 * m + 1];
-                words += PyText.CountWords(span[LineStart(newlines, rs)..LineEnd(newlines, re, lineCount, span.Length)]);
-            }
-            if (keepFrom > keepTo) continue;
-            var start = LineStart(newlines, keepFrom);
-            var end = LineEnd(newlines, keepTo, lineCount, span.Length);
-            runs[2 * runCount] = start;
-            runs[2 * runCount + 1] = end;
-            runCount++;
-            total += end - start;
+            var removedStart = runs[2 * m] == 0 ? 0 : edges[2 * m] + 1;
+            var removedEnd = edges[2 * m + 1] >= 0 ? edges[2 * m + 1] : span.Length;
+            removedWords += PyText.CountWords(span[removedStart..removedEnd]);
+            if (runs[2 * m] > 0) AddPiece(ref pieces, ref pieceCount, ref total, keepFrom, edges[2 * m]);
+            keepFrom = edges[2 * m + 1] >= 0 ? edges[2 * m + 1] + 1 : -1;
+            if (keepFrom < 0) break;
         }
-        if (rented is not null) ArrayPool<long>.Shared.Return(rented);
-        if (runCount == 0)
+        if (keepFrom >= 0) AddPiece(ref pieces, ref pieceCount, ref total, keepFrom, span.Length);
+        var result = "";
+        if (pieceCount > 0)
         {
-            t_runs = runs;
-            return "";
-        }
-        total += runCount - 1; // separators
-        var keptWords = new StrongBox<int>();
-        var result = string.Create(total, (work, runs, runCount, countKept: !countRemoved, keptWords), static (dest, state) =>
-        {
-            var (w0, r, n, countKept, box) = state;
-            var src = w0.Span;
-            var at = 0;
-            var w = 0;
-            for (var k = 0; k < n; k++)
+            // The output is written once, straight from the kept pieces, with a newline between them.
+            result = string.Create(total + pieceCount - 1, (work, pieces, pieceCount), static (dest, state) =>
             {
-                if (k > 0) dest[at++] = '\n';
-                var piece = src.Slice(r[2 * k], r[2 * k + 1] - r[2 * k]);
-                if (countKept) w += PyText.CopyAndCountWords(piece, dest[at..]);
-                else piece.CopyTo(dest[at..]);
-                at += piece.Length;
-            }
-            box.Value = w;
-        });
-        t_runs = runs;
-        if (!countRemoved) words = keptWords.Value;
+                var (w, p, n) = state;
+                var src = w.Span;
+                var at = 0;
+                for (var k = 0; k < n; k++)
+                {
+                    if (k > 0) dest[at++] = '\n';
+                    var piece = src[p[2 * k]..p[2 * k + 1]];
+                    piece.CopyTo(dest[at..]);
+                    at += piece.Length;
+                }
+            });
+        }
+        if (pieces.Length <= 1 << 16) t_pieces = pieces;
         return result;
+
+        static void AddPiece(ref int[] pieces, ref int count, ref int total, int from, int to)
+        {
+            if (2 * count + 2 > pieces.Length) Array.Resize(ref pieces, pieces.Length * 2);
+            pieces[2 * count] = from;
+            pieces[2 * count + 1] = to;
+            count++;
+            total += to - from;
+        }
     }
 }

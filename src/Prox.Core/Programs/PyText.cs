@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Prox.Programs;
 
@@ -23,126 +25,122 @@ internal static class PyText
     }
 
     /// <summary>The number of words of Python's <c>len(text.split())</c>: maximal runs of non-whitespace.</summary>
-    public static int CountWords(ReadOnlySpan<char> text) => CountWordsAndNewlines(text, out _);
-
-    /// <summary>
-    /// Words (as <see cref="CountWords"/>) and <c>\n</c> characters in one pass over the text.
-    /// </summary>
-    public static int CountWordsAndNewlines(ReadOnlySpan<char> text, out int newlines)
+    public static int CountWords(ReadOnlySpan<char> text)
     {
-        int[]? none = null;
-        return CountWordsAndNewlines(text, ref none, out newlines);
+        var prevSpace = true;
+        return CountWords(text, ref prevSpace);
     }
 
     /// <summary>
-    /// As <see cref="CountWordsAndNewlines(ReadOnlySpan{char}, out int)"/>, also writing the offset of every <c>\n</c>
-    /// into <paramref name="positions"/> (grown as needed) when it is not null.
+    /// Words that start in <paramref name="text"/> (a non-whitespace character after whitespace), for counting a text
+    /// piece by piece: <paramref name="prevSpace"/> says whether the character before the piece is whitespace (true at
+    /// the start of a text) and comes back as whether its last character is.
     /// </summary>
-    public static int CountWordsAndNewlines(ReadOnlySpan<char> text, ref int[]? positions, out int newlines)
+    public static int CountWords(ReadOnlySpan<char> text, ref bool prevSpace)
     {
         var words = 0;
-        var lf = 0;
         var i = 0;
-        var prevSpace = true;
-        if (Vector256.IsHardwareAccelerated && text.Length >= Vector256<ushort>.Count)
+        var prev = prevSpace;
+        if (Avx2.IsSupported && text.Length >= 32)
         {
-            ref var start = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(text));
-            var last = text.Length - Vector256<ushort>.Count;
-            var newline = Vector256.Create((ushort)'\n');
-            var asciiMax = Vector256.Create((ushort)0x7f);
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var last = text.Length - 32;
+            var carry = prev ? 1u : 0u;
             while (i <= last)
             {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var ws = AsciiWhiteSpace(v);
-                if (Vector256.GreaterThanAny(v, asciiMax))
-                    ws |= NonAsciiWhiteSpace(v);
-                var wsMask = ws.ExtractMostSignificantBits();           // bit k set = char k is whitespace
-                var nonWs = ~wsMask & 0xFFFFu;
-                var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);  // whitespace before char k
-                words += System.Numerics.BitOperations.PopCount(nonWs & prevMask);
-                var lfMask = Vector256.Equals(v, newline).ExtractMostSignificantBits();
-                if (lfMask != 0)
+                var wsMask = WhiteSpaceMask32(ref start, (nuint)i, out _);
+                words += System.Numerics.BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
+                carry = wsMask >> 31;
+                i += 32;
+            }
+            prev = carry != 0;
+        }
+        for (; i < text.Length; i++)
+        {
+            var isSpace = IsWhiteSpace(text[i]);
+            if (!isSpace && prev) words++;
+            prev = isSpace;
+        }
+        prevSpace = prev;
+        return words;
+    }
+
+    /// <summary>
+    /// Counts the <c>\n</c> of <paramref name="text"/> and finds where a few of them are: for each of the ascending
+    /// newline indices in <paramref name="targets"/> (0 = the first newline), the offset of that newline in
+    /// <paramref name="positions"/>, or -1 when the text has no such newline (negative targets included). One
+    /// branch-light pass: 32 characters become one bit mask whose population count advances the running count.
+    /// </summary>
+    public static int LocateNewlines(ReadOnlySpan<char> text, ReadOnlySpan<long> targets, Span<int> positions)
+    {
+        var count = 0;
+        var t = 0;
+        while (t < targets.Length && targets[t] < 0) positions[t++] = -1;
+        var next = t < targets.Length ? targets[t] : long.MaxValue;
+        var i = 0;
+        if (Avx2.IsSupported && text.Length >= 32)
+        {
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var last = text.Length - 32;
+            var lf = Vector256.Create((ushort)'\n');
+            while (i <= last)
+            {
+                var e0 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i), lf).AsInt16();
+                var e1 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i + 16), lf).AsInt16();
+                var mask = Avx2.Permute4x64(Avx2.PackSignedSaturate(e0, e1).AsUInt64(), 0b11_01_10_00).AsByte().ExtractMostSignificantBits();
+                var c = System.Numerics.BitOperations.PopCount(mask);
+                while (next < count + c)
                 {
-                    if (positions is not null)
-                    {
-                        if (lf + 16 > positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, lf + 16));
-                        for (var m = lfMask; m != 0; m &= m - 1)
-                            positions[lf++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
-                    }
-                    else
-                    {
-                        lf += System.Numerics.BitOperations.PopCount(lfMask);
-                    }
+                    // The wanted newline is in this block: drop the lower set bits before it.
+                    var m = mask;
+                    for (var k = next - count; k > 0; k--) m &= m - 1;
+                    positions[t++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
+                    next = t < targets.Length ? targets[t] : long.MaxValue;
                 }
-                prevSpace = (wsMask & 0x8000u) != 0;
-                i += Vector256<ushort>.Count;
+                count += c;
+                i += 32;
             }
         }
         for (; i < text.Length; i++)
         {
-            var c = text[i];
-            if (c == '\n')
+            if (text[i] != '\n') continue;
+            if (next == count)
             {
-                if (positions is not null)
-                {
-                    if (lf >= positions.Length) Array.Resize(ref positions, Math.Max(positions.Length * 2, 16));
-                    positions[lf] = i;
-                }
-                lf++;
+                positions[t++] = i;
+                next = t < targets.Length ? targets[t] : long.MaxValue;
             }
-            var isSpace = IsWhiteSpace(c);
-            if (!isSpace && prevSpace) words++;
-            prevSpace = isSpace;
+            count++;
         }
-        newlines = lf;
-        return words;
+        for (; t < targets.Length; t++) positions[t] = -1;
+        return count;
     }
 
     /// <summary>
-    /// Copies <paramref name="source"/> into <paramref name="destination"/> and returns its word count, reading the
-    /// text once (for building an output while counting its words).
+    /// Whitespace (bit k: character i + k) and <c>\n</c> masks of the 32 characters at <paramref name="i"/>. The
+    /// characters are narrowed to bytes with unsigned saturation (U+0100–U+7FFF become 0xFF, U+8000 and above 0x00,
+    /// neither whitespace), so one byte compare chain covers 32 characters; the few whitespace characters above U+00FF
+    /// (U+1680 and up) are checked on the 16-bit lanes only when a block holds a character that high.
     /// </summary>
-    public static int CopyAndCountWords(ReadOnlySpan<char> source, Span<char> destination)
-    {
-        if (destination.Length < source.Length) throw new ArgumentException("destination too short", nameof(destination));
-        var words = 0;
-        var i = 0;
-        var prevSpace = true;
-        if (Vector256.IsHardwareAccelerated && source.Length >= Vector256<ushort>.Count)
-        {
-            ref var src = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(source));
-            ref var dst = ref Unsafe.As<char, ushort>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(destination));
-            var last = source.Length - Vector256<ushort>.Count;
-            var asciiMax = Vector256.Create((ushort)0x7f);
-            while (i <= last)
-            {
-                var v = Vector256.LoadUnsafe(ref src, (nuint)i);
-                v.StoreUnsafe(ref dst, (nuint)i);
-                var ws = AsciiWhiteSpace(v);
-                if (Vector256.GreaterThanAny(v, asciiMax)) ws |= NonAsciiWhiteSpace(v);
-                var wsMask = ws.ExtractMostSignificantBits();
-                var prevMask = (wsMask << 1) | (prevSpace ? 1u : 0u);
-                words += System.Numerics.BitOperations.PopCount(~wsMask & 0xFFFFu & prevMask);
-                prevSpace = (wsMask & 0x8000u) != 0;
-                i += Vector256<ushort>.Count;
-            }
-        }
-        for (; i < source.Length; i++)
-        {
-            var c = source[i];
-            destination[i] = c;
-            var isSpace = IsWhiteSpace(c);
-            if (!isSpace && prevSpace) words++;
-            prevSpace = isSpace;
-        }
-        return words;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<ushort> AsciiWhiteSpace(Vector256<ushort> v) =>
-        Vector256.Equals(v, Vector256.Create((ushort)' '))
-        | Vector256.LessThanOrEqual(v - Vector256.Create((ushort)'\t'), Vector256.Create((ushort)('\r' - '\t')))
-        | Vector256.LessThanOrEqual(v - Vector256.Create((ushort)0x1c), Vector256.Create((ushort)3));
+    private static uint WhiteSpaceMask32(ref ushort text, nuint i, out uint lfMask)
+    {
+        var v0 = Vector256.LoadUnsafe(ref text, i);
+        var v1 = Vector256.LoadUnsafe(ref text, i + 16);
+        // vpackuswb packs per 128-bit lane: reorder the quadwords to restore character order.
+        var b = Avx2.Permute4x64(Avx2.PackUnsignedSaturate(v0.AsInt16(), v1.AsInt16()).AsUInt64(), 0b11_01_10_00).AsByte();
+        var ws = Vector256.Equals(b, Vector256.Create((byte)' '))
+            | Vector256.LessThanOrEqual(b - Vector256.Create((byte)'\t'), Vector256.Create((byte)('\r' - '\t')))
+            | Vector256.LessThanOrEqual(b - Vector256.Create((byte)0x1c), Vector256.Create((byte)3))
+            | Vector256.Equals(b, Vector256.Create((byte)0x85))
+            | Vector256.Equals(b, Vector256.Create((byte)0xa0));
+        if (Vector256.GreaterThanAny(Vector256.Max(v0, v1), Vector256.Create((ushort)0x167f)))
+        {
+            var high = Avx2.PackSignedSaturate(NonAsciiWhiteSpace(v0).AsInt16(), NonAsciiWhiteSpace(v1).AsInt16());
+            ws |= Avx2.Permute4x64(high.AsUInt64(), 0b11_01_10_00).AsByte();
+        }
+        lfMask = Vector256.Equals(b, Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
+        return ws.ExtractMostSignificantBits();
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<ushort> NonAsciiWhiteSpace(Vector256<ushort> v) =>

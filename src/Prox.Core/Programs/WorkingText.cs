@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace Prox.Programs;
 
 /// <summary>
@@ -40,12 +38,14 @@ internal sealed class WorkingText : IDisposable
     /// Replaces every non-overlapping occurrence of <paramref name="source"/> (left to right, as Python
     /// <c>str.replace</c>) by <paramref name="target"/>, unless the result would exceed <paramref name="limit"/>
     /// characters: then nothing changes, <paramref name="matches"/> is 0 and <paramref name="wouldBeLength"/> says how
-    /// long it would have been. One search pass and one copy.
+    /// long it would have been. One search pass and one copy. <paramref name="wordDelta"/> is how many words the text
+    /// gained (negative: lost), found by counting only the words around the matches (see <see cref="WordDelta"/>).
     /// </summary>
-    public void ReplaceAll(string source, string target, long limit, out int matches, out long wouldBeLength)
+    public void ReplaceAll(string source, string target, long limit, out int matches, out long wouldBeLength, out int wordDelta)
     {
         matches = 0;
         wouldBeLength = 0;
+        wordDelta = 0;
         var span = Span;
         var needle = source.AsSpan();
         var first = span.IndexOf(needle);
@@ -83,19 +83,51 @@ internal sealed class WorkingText : IDisposable
             from = _positions[k] + needle.Length;
         }
         span[from..].CopyTo(dest[to..]);
+        wordDelta = WordDelta(span, dest[..(int)length], _positions.AsSpan(0, count), needle.Length, target.Length - needle.Length);
         (_buffer, _spare) = (_spare, _buffer);
         _length = (int)length;
         Changed = true;
     }
 
-    /// <summary>The current text as a new string, counting its words while copying.</summary>
-    public string ToStringCountingWords(out int words)
+    /// <summary>
+    /// Words of <paramref name="after"/> minus words of <paramref name="before"/>, where <paramref name="after"/> is
+    /// <paramref name="before"/> with the <paramref name="sourceLength"/> characters at each of
+    /// <paramref name="positions"/> replaced (each replacement <paramref name="growth"/> characters longer).
+    /// Each match is widened to a window that ends at whitespace (or the text's ends) on both sides; overlapping
+    /// windows merge. Outside the windows both texts are equal and no word crosses a window's edge, so word counts
+    /// add up and only the windows need counting (a few words per match instead of the whole text).
+    /// </summary>
+    internal static int WordDelta(ReadOnlySpan<char> before, ReadOnlySpan<char> after, ReadOnlySpan<int> positions, int sourceLength, int growth)
     {
-        var box = new StrongBox<int>();
-        var result = string.Create(_length, (this, box), static (dest, state) => state.box.Value = PyText.CopyAndCountWords(state.Item1.Span, dest));
-        words = box.Value;
-        return result;
+        var delta = 0;
+        var n = before.Length;
+        for (var k = 0; k < positions.Length; k++)
+        {
+            var first = k;
+            var a = positions[k];
+            while (a > 0 && !PyText.IsWhiteSpace(before[a - 1])) a--;
+            var b = positions[k] + sourceLength;
+            while (true)
+            {
+                while (b < n && !PyText.IsWhiteSpace(before[b])) b++;
+                // A match starting inside the window or right at its whitespace edge joins it (its own window would
+                // reach back into this one).
+                if (k + 1 < positions.Length && positions[k + 1] <= b)
+                {
+                    k++;
+                    b = Math.Max(b, positions[k] + sourceLength);
+                    continue;
+                }
+                break;
+            }
+            // Matches before this window shift it by first * growth; those inside shift its end by (k + 1) * growth.
+            delta += PyText.CountWords(after[(a + first * growth)..(b + (k + 1) * growth)]) - PyText.CountWords(before[a..b]);
+        }
+        return delta;
     }
+
+    /// <summary>The current text as a new string.</summary>
+    public override string ToString() => Changed ? new string(Span) : original;
 
     /// <inheritdoc />
     public void Dispose()
