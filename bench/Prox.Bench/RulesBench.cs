@@ -24,6 +24,7 @@ internal static class RulesBench
         {
             if (args[i] == "--seconds" && i + 1 < args.Length) seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
             else if (args[i] == "--preset" && i + 1 < args.Length) only = args[++i];
+            else if (args[i] == "--only" && i + 1 < args.Length) s_onlyRows = args[++i];
         }
         var shared = BenchHarness.SharedFolder();
         var corpus = Path.Combine(shared, "corpora/cc-2019-30-sample.jsonl.gz");
@@ -100,6 +101,7 @@ internal static class RulesBench
     /// </summary>
     private static void Measure<T>(string name, IReadOnlyList<T> items, long bytes, double seconds, Func<T, int> run)
     {
+        if (s_onlyRows is not null && !name.Contains(s_onlyRows, StringComparison.OrdinalIgnoreCase)) return;
         long sink = 0;
         var warm = System.Diagnostics.Stopwatch.StartNew();
         while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
@@ -123,6 +125,9 @@ internal static class RulesBench
         Console.WriteLine($"| {name} | {n / sw.Elapsed.TotalSeconds:N0} | {mb / sw.Elapsed.TotalSeconds:N1} | {perCpu} | {alloc / n:N0} |");
         if (sink == 42) Console.WriteLine();
     }
+
+    /// <summary><c>--only TEXT</c>: time only the rows whose name holds TEXT (e.g. <c>"CC sample | Gopher"</c>).</summary>
+    private static string? s_onlyRows;
 
     /// <summary>CPU seconds (user + system) this thread has used, or -1 where <c>getrusage(RUSAGE_THREAD)</c> is not available.</summary>
     private static double ThreadCpuSeconds()
