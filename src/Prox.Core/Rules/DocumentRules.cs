@@ -5,13 +5,21 @@ internal static class DocumentRules
 {
     private static readonly string[] StopWords = ["the", "be", "to", "of", "and", "that", "have", "with"];
 
+    // With InvariantGlobalization, string.Contains(…, OrdinalIgnoreCase) runs a char-by-char search; SearchValues
+    // finds the same matches (OrdinalIgnoreCase) with a vectorized search over two anchor characters.
+    private static readonly System.Buffers.SearchValues<string> LoremIpsum =
+        System.Buffers.SearchValues.Create(["lorem ipsum"], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="text"/> holds "lorem ipsum" (case-insensitive).</summary>
+    public static bool HasLoremIpsum(string text) => text.AsSpan().ContainsAny(LoremIpsum);
+
     public static List<RuleFinding> Evaluate(TextProfile doc, RulesOptions o, bool[]? c4Removed)
     {
         var found = new List<RuleFinding>();
         var text = doc.Text;
         if (o.GopherQuality) GopherQuality(doc, o, found);
         if (o.GopherRepetition) GopherRepetition(doc, o, found);
-        if ((o.C4Document || o.DropLoremIpsum) && text.Contains("lorem ipsum", StringComparison.OrdinalIgnoreCase))
+        if ((o.C4Document || o.DropLoremIpsum) && HasLoremIpsum(text))
             found.Add(new RuleFinding(o.C4Document ? "c4.lorem_ipsum" : "prox.lorem_ipsum", 1, "contains", 1));
         if (o.C4Document)
         {
@@ -83,7 +91,7 @@ internal static class DocumentRules
 
     private static void GopherRepetition(TextProfile doc, RulesOptions o, List<RuleFinding> found)
     {
-        var lines = doc.Lines;
+        var lines = doc.EnsureLineHashes();
         int totalChars = 0, nonBlank = 0;
         for (int i = 0; i < lines.Length; i++) { totalChars += lines[i].TrimLength; if (!lines[i].IsBlank) nonBlank++; }
         if (nonBlank == 0) return;
@@ -120,7 +128,7 @@ internal static class DocumentRules
     {
         var seen = new HashSet<ulong>();
         lines = 0; chars = 0;
-        var profile = doc.Lines;
+        var profile = doc.EnsureLineHashes();
         for (int i = 0; i < profile.Length; i++)
         {
             if (profile[i].IsBlank) continue;

@@ -174,7 +174,7 @@ internal static class LineRules
     /// <summary>Short lines that occur at least <see cref="RulesOptions.RepeatedLineMinCount"/> times in the document (template text).</summary>
     private static void RepeatedLines(TextProfile doc, RulesOptions o, string?[] reasons, int first, int end)
     {
-        var lines = doc.Lines;
+        var lines = doc.EnsureLineHashes();
         var counts = new Dictionary<ulong, int>();
         for (int i = 0; i < lines.Length; i++)
         {

@@ -11,6 +11,7 @@ internal struct LineProfile
     public int TrimStart, TrimLength;
     public int Words, WordChars, Letters, Digits, Upper, Separators, AlphabeticWords, Hashes, Ellipses;
     public bool EndsTerminal, EndsEllipsis, StartsBullet;
+    /// <summary>FNV-1a of the trimmed text (0 for a blank line); only after <see cref="TextProfile.EnsureLineHashes"/>.</summary>
     public ulong Hash;
 
     public readonly bool IsBlank => TrimLength == 0;
@@ -57,6 +58,28 @@ internal sealed class TextProfile
         int i = from;
         while (i + 1 < lines.Length && lines[i + 1].Start <= offset) i++;
         return i;
+    }
+
+    private bool _linesHashed;
+
+    /// <summary>
+    /// Fills <see cref="LineProfile.Hash"/> of every line (once). Only the repetition rules compare lines, so the
+    /// profile leaves the hash out until one of them asks: FNV-1a is a chain of dependent multiplications, one per
+    /// character, and would otherwise set the pace of the whole profile.
+    /// </summary>
+    public LineProfile[] EnsureLineHashes()
+    {
+        var lines = Lines;
+        if (_linesHashed) return lines;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].IsBlank) continue;
+            ulong hash = 14695981039346656037UL;
+            foreach (char c in Text.AsSpan(lines[i].TrimStart, lines[i].TrimLength)) hash = (hash ^ c) * 1099511628211UL;
+            lines[i].Hash = hash;
+        }
+        _linesHashed = true;
+        return lines;
     }
 
     public ReadOnlySpan<char> Trimmed(int line) => Text.AsSpan(Lines[line].TrimStart, Lines[line].TrimLength);
@@ -118,11 +141,9 @@ internal sealed class TextProfile
         var classes = AsciiClasses;
         bool inWord = false, wordHasLetter = false;
         int words = 0, wordChars = 0, letters = 0, upper = 0, digits = 0, separators = 0, alphabetic = 0, hashes = 0, ellipses = 0;
-        ulong hash = 14695981039346656037UL;
         for (int i = 0; i < t.Length; i++)
         {
             char c = t[i];
-            hash = (hash ^ c) * 1099511628211UL;
             int k = c < 128 ? classes[c] : Classify(c);
             if (k == Space)
             {
@@ -148,7 +169,6 @@ internal sealed class TextProfile
         if (inWord && wordHasLetter) alphabetic++;
         p.Words = words; p.WordChars = wordChars; p.Letters = letters; p.Upper = upper; p.Digits = digits;
         p.Separators = separators; p.AlphabeticWords = alphabetic; p.Hashes = hashes; p.Ellipses = ellipses;
-        p.Hash = hash;
         p.EndsEllipsis = t.EndsWith("...") || t[^1] == '…';
         p.EndsTerminal = IsTerminal(t[^1]) && !p.EndsEllipsis;
         p.StartsBullet = IsBullet(t[0]);
