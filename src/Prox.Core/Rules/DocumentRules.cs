@@ -5,13 +5,21 @@ internal static class DocumentRules
 {
     private static readonly string[] StopWords = ["the", "be", "to", "of", "and", "that", "have", "with"];
 
+    // With InvariantGlobalization, string.Contains(…, OrdinalIgnoreCase) runs a char-by-char search; SearchValues
+    // finds the same matches (OrdinalIgnoreCase) with a vectorized search over two anchor characters.
+    private static readonly System.Buffers.SearchValues<string> LoremIpsum =
+        System.Buffers.SearchValues.Create(["lorem ipsum"], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="text"/> holds "lorem ipsum" (case-insensitive).</summary>
+    public static bool HasLoremIpsum(string text) => text.AsSpan().ContainsAny(LoremIpsum);
+
     public static List<RuleFinding> Evaluate(TextProfile doc, RulesOptions o, bool[]? c4Removed)
     {
         var found = new List<RuleFinding>();
         var text = doc.Text;
         if (o.GopherQuality) GopherQuality(doc, o, found);
         if (o.GopherRepetition) GopherRepetition(doc, o, found);
-        if ((o.C4Document || o.DropLoremIpsum) && text.Contains("lorem ipsum", StringComparison.OrdinalIgnoreCase))
+        if ((o.C4Document || o.DropLoremIpsum) && HasLoremIpsum(text))
             found.Add(new RuleFinding(o.C4Document ? "c4.lorem_ipsum" : "prox.lorem_ipsum", 1, "contains", 1));
         if (o.C4Document)
         {
@@ -83,7 +91,7 @@ internal static class DocumentRules
 
     private static void GopherRepetition(TextProfile doc, RulesOptions o, List<RuleFinding> found)
     {
-        var lines = doc.Lines;
+        var lines = doc.EnsureLineHashes();
         int totalChars = 0, nonBlank = 0;
         for (int i = 0; i < lines.Length; i++) { totalChars += lines[i].TrimLength; if (!lines[i].IsBlank) nonBlank++; }
         if (nonBlank == 0) return;
@@ -120,7 +128,7 @@ internal static class DocumentRules
     {
         var seen = new HashSet<ulong>();
         lines = 0; chars = 0;
-        var profile = doc.Lines;
+        var profile = doc.EnsureLineHashes();
         for (int i = 0; i < profile.Length; i++)
         {
             if (profile[i].IsBlank) continue;
@@ -128,38 +136,37 @@ internal static class DocumentRules
         }
     }
 
+    // Gopher's n-gram statistics over the lower-cased words, n-grams compared by hash (GramHash of the word hashes).
+    // Most n-grams of a text occur once, so each pass first sieves the positions through a two-bit-per-bucket bitmap
+    // (bucket seen once / seen twice, buckets from the n-gram hash): every position whose n-gram occurs twice or more
+    // lands in a bucket seen twice, so only those "candidates" are counted exactly, with a hash table. The counts of
+    // candidates equal the counts over all positions (equal hashes share a bucket) and every other position's n-gram
+    // occurs once, so the results are those of counting every position.
     private static void NGrams(string text, RulesOptions o, List<RuleFinding> found)
     {
-        // Words: whitespace-separated, lower-cased hash and length.
-        var hashes = new List<ulong>(text.Length / 5 + 1);
-        var lengths = new List<int>(text.Length / 5 + 1);
-        var span = text.AsSpan();
-        for (int i = 0; i < span.Length;)
-        {
-            while (i < span.Length && char.IsWhiteSpace(span[i])) i++;
-            if (i >= span.Length) break;
-            ulong h = 14695981039346656037UL;
-            int s = i;
-            for (; i < span.Length && !char.IsWhiteSpace(span[i]); i++) h = (h ^ char.ToLowerInvariant(span[i])) * 1099511628211UL;
-            hashes.Add(h);
-            lengths.Add(i - s);
-        }
-        int n0 = hashes.Count;
+        var scratch = t_nGramScratch ??= new NGramScratch();
+        int n0 = scratch.Words(text);
+        var hashes = scratch.Hashes;
+        var lengths = scratch.Lengths;
         long totalChars = 0;
-        foreach (var l in lengths) totalChars += l;
+        for (int i = 0; i < n0; i++) totalChars += lengths[i];
         if (totalChars == 0) return;
-        var counts = new Dictionary<ulong, int>();
+        var counts = scratch.Counter;
+        var candidates = scratch.Candidates;
+        var grams = scratch.Grams;
 
         for (int n = 2; n <= 4 && n - 2 < o.MaxTopNGramCharFraction.Count; n++)
         {
             if (n0 < n) break;
-            counts.Clear();
+            int m = scratch.Sieve(n0 - n + 1, n);
+            counts.Reset(m);
+            // As over all positions: the first position where some n-gram's running count exceeds every earlier
+            // count. A position left out has count 1; the rule needs a count of 2, reached only at candidates.
             int bestCount = 0, bestAt = 0;
-            for (int i = 0; i + n <= n0; i++)
+            for (int k = 0; k < m; k++)
             {
-                ulong g = GramHash(hashes, i, n);
-                counts.TryGetValue(g, out int c);
-                counts[g] = ++c;
+                int i = candidates[k];
+                int c = ++counts.Count(counts.Slot(grams[i]));
                 if (c > bestCount) { bestCount = c; bestAt = i; }
             }
             if (bestCount < 2) continue;
@@ -170,36 +177,222 @@ internal static class DocumentRules
             if (fraction > limit) found.Add(new RuleFinding($"gopher.top_{n}gram_chars", fraction, ">", limit));
         }
 
-        var covered = new bool[n0];
+        var slots = scratch.Slots;
         for (int n = 5; n <= 10 && n - 5 < o.MaxDuplicateNGramCharFraction.Count; n++)
         {
             if (n0 < n) break;
-            counts.Clear();
-            for (int i = 0; i + n <= n0; i++)
+            int m = scratch.Sieve(n0 - n + 1, n);
+            counts.Reset(m);
+            for (int k = 0; k < m; k++)
             {
-                ulong g = GramHash(hashes, i, n);
-                counts.TryGetValue(g, out int c);
-                counts[g] = c + 1;
+                int slot = counts.Slot(grams[candidates[k]]);
+                counts.Count(slot)++;
+                slots[k] = slot;
             }
-            Array.Clear(covered);
-            for (int i = 0; i + n <= n0; i++)
-            {
-                if (counts[GramHash(hashes, i, n)] < 2) continue;
-                for (int k = 0; k < n; k++) covered[i + k] = true;
-            }
+            // The words covered by an n-gram that occurs at least twice, each counted once: candidates come in
+            // text order, so remember where the last repeated n-gram so far ends.
             long dupChars = 0;
-            for (int i = 0; i < n0; i++) if (covered[i]) dupChars += lengths[i];
+            int coveredUntil = 0;
+            for (int k = 0; k < m; k++)
+            {
+                if (counts.Count(slots[k]) < 2) continue;
+                int i = candidates[k];
+                for (int w = Math.Max(i, coveredUntil); w < i + n; w++) dupChars += lengths[w];
+                coveredUntil = i + n;
+            }
             double fraction = (double)dupChars / totalChars;
             double limit = o.MaxDuplicateNGramCharFraction[n - 5];
             if (fraction > limit) found.Add(new RuleFinding($"gopher.duplicate_{n}gram_chars", fraction, ">", limit));
         }
     }
 
-    private static ulong GramHash(List<ulong> hashes, int at, int n)
+    private static ulong GramHash(ulong[] hashes, int at, int n)
     {
         ulong g = (ulong)n * 0x9E3779B97F4A7C15UL;
         for (int k = 0; k < n; k++) g = (g ^ hashes[at + k]) * 0x100000001B3UL + (g >> 29);
         return g;
+    }
+
+    /// <summary>
+    /// <c>grams[i] = GramHash(hashes, i, n)</c> for <c>i</c> &lt; <paramref name="count"/>. Each hash is a chain of
+    /// dependent multiplications, so four positions are hashed side by side to keep the multiplier busy.
+    /// </summary>
+    private static void GramHashes(ulong[] hashes, int count, int n, ulong[] grams)
+    {
+        const ulong Prime = 0x100000001B3UL;
+        ulong seed = (ulong)n * 0x9E3779B97F4A7C15UL;
+        var h = hashes.AsSpan(0, count + n - 1);
+        var g = grams.AsSpan(0, count);
+        int i = 0;
+        for (; i + 4 <= count; i += 4)
+        {
+            ulong g0 = seed, g1 = seed, g2 = seed, g3 = seed;
+            var w = h.Slice(i, n + 3);
+            for (int k = 0; k < n; k++)
+            {
+                g0 = (g0 ^ w[k]) * Prime + (g0 >> 29);
+                g1 = (g1 ^ w[k + 1]) * Prime + (g1 >> 29);
+                g2 = (g2 ^ w[k + 2]) * Prime + (g2 >> 29);
+                g3 = (g3 ^ w[k + 3]) * Prime + (g3 >> 29);
+            }
+            g[i] = g0; g[i + 1] = g1; g[i + 2] = g2; g[i + 3] = g3;
+        }
+        for (; i < count; i++) g[i] = GramHash(hashes, i, n);
+    }
+
+    [ThreadStatic] private static NGramScratch? t_nGramScratch;
+
+    /// <summary>
+    /// The n-gram statistics' buffers, kept per thread so that a document allocates nothing: the words of the text
+    /// (lower-cased FNV-1a hash and length) and an open-addressing counter keyed by n-gram hash.
+    /// </summary>
+    private sealed class NGramScratch
+    {
+        public ulong[] Hashes = [];
+        public int[] Lengths = [];
+        public int[] Slots = [];
+        public int[] Candidates = [];
+        public ulong[] Grams = [];
+        private ulong[] _once = [], _twice = [];
+        public readonly GramCounter Counter = new();
+
+        /// <summary>
+        /// Fills <see cref="Grams"/> with the hash of the n-gram at each of the first <paramref name="count"/> word
+        /// positions and <see cref="Candidates"/> with the positions (ascending) whose n-gram may occur more than once;
+        /// returns how many. Every position whose n-gram does occur more than once is a candidate.
+        /// </summary>
+        public int Sieve(int count, int n)
+        {
+            GramHashes(Hashes, count, n, Grams);
+            var grams = Grams;
+
+            // 16 buckets per position: few unique n-grams share a bucket with another one.
+            int bits = 64;
+            while (bits < 16 * count) bits *= 2;
+            int words = bits / 64, shift = 64 - System.Numerics.BitOperations.Log2((uint)bits);
+            if (_once.Length < words) { _once = new ulong[words]; _twice = new ulong[words]; }
+            var once = _once.AsSpan(0, words);
+            var twice = _twice.AsSpan(0, words);
+            once.Clear();
+            twice.Clear();
+            for (int i = 0; i < count; i++)
+            {
+                int b = (int)((grams[i] * 0x9E3779B97F4A7C15UL) >> shift);
+                ulong bit = 1UL << b;
+                twice[b >> 6] |= once[b >> 6] & bit;
+                once[b >> 6] |= bit;
+            }
+            var candidates = Candidates;
+            int m = 0;
+            for (int i = 0; i < count; i++)
+            {
+                int b = (int)((grams[i] * 0x9E3779B97F4A7C15UL) >> shift);
+                if ((twice[b >> 6] & (1UL << b)) != 0) candidates[m++] = i;
+            }
+            return m;
+        }
+
+        /// <summary>
+        /// Splits <paramref name="text"/> into white-space separated words (<see cref="char.IsWhiteSpace"/>), hashing
+        /// each lower-cased (<see cref="char.ToLowerInvariant"/>) with FNV-1a; ASCII characters go through tables
+        /// built from the same calls. Returns the word count.
+        /// </summary>
+        public int Words(string text)
+        {
+            int max = text.Length / 2 + 1; // a word and the white space after it take at least two characters
+            if (Hashes.Length < max)
+            {
+                int size = Math.Max(max, 2 * Hashes.Length);
+                Hashes = new ulong[size]; Lengths = new int[size]; Slots = new int[size]; Candidates = new int[size]; Grams = new ulong[size];
+            }
+            var hashes = Hashes;
+            var lengths = Lengths;
+            var lower = AsciiLower;
+            var span = text.AsSpan();
+            int words = 0;
+            for (int i = 0; i < span.Length;)
+            {
+                while (i < span.Length && IsSpace(span[i])) i++;
+                if (i >= span.Length) break;
+                ulong h = 14695981039346656037UL;
+                int s = i;
+                for (; i < span.Length; i++)
+                {
+                    char c = span[i];
+                    if (c < 128)
+                    {
+                        ushort l = lower[c];
+                        if (l == Space) break;
+                        h = (h ^ l) * 1099511628211UL;
+                    }
+                    else
+                    {
+                        if (char.IsWhiteSpace(c)) break;
+                        h = (h ^ char.ToLowerInvariant(c)) * 1099511628211UL;
+                    }
+                }
+                hashes[words] = h;
+                lengths[words++] = i - s;
+            }
+            return words;
+        }
+
+        private static bool IsSpace(char c) => c < 128 ? AsciiLower[c] == Space : char.IsWhiteSpace(c);
+
+        /// <summary>Marks white space in <see cref="AsciiLower"/>.</summary>
+        private const ushort Space = 0xFFFF;
+
+        /// <summary><see cref="char.ToLowerInvariant"/> of each ASCII character, or <see cref="Space"/> for white space.</summary>
+        private static readonly ushort[] AsciiLower = BuildAsciiLower();
+
+        private static ushort[] BuildAsciiLower()
+        {
+            var table = new ushort[128];
+            for (int c = 0; c < 128; c++) table[c] = char.IsWhiteSpace((char)c) ? Space : char.ToLowerInvariant((char)c);
+            return table;
+        }
+    }
+
+    /// <summary>
+    /// Counts of 64-bit keys: open addressing with linear probing over a power-of-two table at most half full. A slot
+    /// with count 0 is empty (every key put in is counted at once). Exact: keys are compared whole, like the
+    /// <c>Dictionary&lt;ulong, int&gt;</c> it replaces.
+    /// </summary>
+    private sealed class GramCounter
+    {
+        private ulong[] _keys = new ulong[64];
+        private int[] _counts = new int[64];
+        private int _mask = 63, _shift = 58;
+
+        /// <summary>Empties the table, sized for <paramref name="keys"/> distinct keys.</summary>
+        public void Reset(int keys)
+        {
+            int size = 64;
+            while (size < 2 * keys) size *= 2;
+            if (_keys.Length < size) { _keys = new ulong[size]; _counts = new int[size]; }
+            // Use only the first `size` entries (a larger table stays from a longer document), so that clearing costs
+            // in proportion to this document.
+            _mask = size - 1;
+            _shift = 64 - System.Numerics.BitOperations.Log2((uint)size);
+            Array.Clear(_counts, 0, size);
+        }
+
+        /// <summary>The slot of <paramref name="key"/>, claimed (key stored, count 0 until the caller counts it) when new.</summary>
+        public int Slot(ulong key)
+        {
+            var keys = _keys;
+            var counts = _counts;
+            int i = (int)((key * 0x9E3779B97F4A7C15UL) >> _shift);
+            while (counts[i] != 0)
+            {
+                if (keys[i] == key) return i;
+                i = (i + 1) & _mask;
+            }
+            keys[i] = key;
+            return i;
+        }
+
+        public ref int Count(int slot) => ref _counts[slot];
     }
 
     private static int CountSentences(TextProfile doc, bool[]? removed)

@@ -9,6 +9,10 @@ namespace Prox.Rules;
 /// </summary>
 internal static class LineRules
 {
+    // "javascript" (C4): SearchValues finds one ASCII string case-insensitively with a vectorized search, several
+    // times faster than string.IndexOf(…, OrdinalIgnoreCase), with the same matches.
+    private static readonly SearchValues<string> JavascriptWord = SearchValues.Create(["javascript"], StringComparison.OrdinalIgnoreCase);
+
     // C4's published policy substrings.
     private static readonly SearchValues<string> C4Policy = SearchValues.Create(
         ["terms of use", "privacy policy", "cookie policy", "uses cookies", "use of cookies", "use cookies"],
@@ -56,7 +60,7 @@ internal static class LineRules
         {
             if (lines[i].IsBlank) continue;
             if (c4) reasons[i] = C4Line(doc, i, phrases[i], o);
-            if (reasons[i] is null && o.BoilerplateLines) reasons[i] = Boilerplate(doc, i, phrases[i], o);
+            if (reasons[i] is null && o.BoilerplateLines) reasons[i] = Boilerplate(doc, i, o);
         }
         if (o.BoilerplateLines && o.ShortRunMinLines > 0) ShortRuns(doc, o, reasons, first, end);
         if (o.BoilerplateLines && o.RepeatedLineMinCount > 1) RepeatedLines(doc, o, reasons, first, end);
@@ -83,7 +87,7 @@ internal static class LineRules
         return null;
     }
 
-    private static string? Boilerplate(TextProfile doc, int line, byte phrases, RulesOptions o)
+    private static string? Boilerplate(TextProfile doc, int line, RulesOptions o)
     {
         ref readonly var p = ref doc.Lines[line];
         if (p.Letters == 0) return "prox.no_letters";
@@ -92,45 +96,45 @@ internal static class LineRules
         if (p.Separators >= o.NavigationMinSeparators && !p.EndsTerminal
             && (double)p.AlphabeticWords / items <= o.NavigationMaxWordsPerItem)
             return "prox.navigation";
-        if (p.Words <= o.BoilerplateMaxWords && (phrases & (ShortPhrase | Copyright)) != 0) return "prox.boilerplate";
-        if (p.Words <= 4 * o.BoilerplateMaxWords && (phrases & ConsentPhrase) != 0) return "prox.consent";
+        // The phrase lists only matter for short lines, which hold about a third of a web page's text: search them
+        // here, line by line, rather than the whole text up front.
+        if (p.Words > 4 * o.BoilerplateMaxWords) return null;
+        var t = doc.Trimmed(line);
+        if (p.Words <= o.BoilerplateMaxWords && (HasCopyrightSign(t) || ShortBoilerplate.Occurs(t))) return "prox.boilerplate";
+        if (Consent.Occurs(t)) return "prox.consent";
         return null;
     }
 
-    // Phrase bits per line (TextProfile.PhraseLines): each group is found by scanning the whole text once instead of
-    // searching every line. A phrase never holds '\n' and starts and ends with a non-space character, so a match lies
-    // inside one line's trimmed text exactly when the per-line search would find it there.
-    private const byte Javascript = 1, Policy = 2, ShortPhrase = 4, Copyright = 8, ConsentPhrase = 16;
+    // Phrase bits per line (TextProfile.PhraseLines) for the C4 groups, which apply to lines of any length: each group
+    // is found by scanning the whole text once instead of searching every line. A phrase never holds '\n' and starts
+    // and ends with a non-space character, so a match lies inside one line's trimmed text exactly when the per-line
+    // search would find it there.
+    private const byte Javascript = 1, Policy = 2;
 
     /// <summary>The phrase bits of every line for the groups <paramref name="o"/> needs (cached on the profile).</summary>
     private static byte[] PhraseLines(TextProfile doc, RulesOptions o)
     {
-        int needed = (o.C4RemoveJavascriptLines ? Javascript : 0) | (o.C4RemovePolicyLines ? Policy : 0)
-                     | (o.BoilerplateLines ? ShortPhrase | Copyright | ConsentPhrase : 0);
+        int needed = (o.C4RemoveJavascriptLines ? Javascript : 0) | (o.C4RemovePolicyLines ? Policy : 0);
         var flags = doc.PhraseLines ??= new byte[doc.Lines.Length];
         int missing = needed & ~doc.PhrasesScanned;
         if (missing == 0) return flags;
-        if ((missing & Javascript) != 0) Mark(doc, flags, Javascript, null, "javascript");
+        if ((missing & Javascript) != 0) Mark(doc, flags, Javascript, JavascriptWord);
         if ((missing & Policy) != 0) Mark(doc, flags, Policy, C4Policy);
-        if ((missing & ShortPhrase) != 0) ShortBoilerplate.Mark(doc, flags, ShortPhrase);
-        if ((missing & ConsentPhrase) != 0) Consent.Mark(doc, flags, ConsentPhrase);
-        if ((missing & Copyright) != 0) MarkCopyright(doc, flags);
         doc.PhrasesScanned |= missing;
         return flags;
     }
 
     /// <summary>
-    /// Sets <paramref name="bit"/> on every line holding a match of <paramref name="values"/> (or, when null, of
-    /// <paramref name="phrase"/>; both case-insensitive): one search from the start of the text, then from the start
-    /// of the line after each hit.
+    /// Sets <paramref name="bit"/> on every line holding a match of <paramref name="values"/> (case-insensitive): one
+    /// search from the start of the text, then from the start of the line after each hit.
     /// </summary>
-    private static void Mark(TextProfile doc, byte[] flags, byte bit, SearchValues<string>? values, string? phrase = null)
+    private static void Mark(TextProfile doc, byte[] flags, byte bit, SearchValues<string> values)
     {
         var text = doc.Text.AsSpan();
         int line = 0, pos = 0;
         while (pos < text.Length)
         {
-            int at = values is not null ? text[pos..].IndexOfAny(values) : text[pos..].IndexOf(phrase, StringComparison.OrdinalIgnoreCase);
+            int at = text[pos..].IndexOfAny(values);
             if (at < 0) return;
             line = doc.LineAt(pos + at, line);
             flags[line] |= bit;
@@ -138,24 +142,9 @@ internal static class LineRules
         }
     }
 
-    /// <summary>Sets <see cref="Copyright"/> on every line whose trimmed text passes <see cref="HasCopyrightSign"/>.</summary>
-    private static void MarkCopyright(TextProfile doc, byte[] flags)
-    {
-        var text = doc.Text.AsSpan();
-        int line = 0, pos = 0;
-        while (pos < text.Length)
-        {
-            int at = text[pos..].IndexOf('©');
-            if (at < 0) return;
-            line = doc.LineAt(pos + at, line);
-            if (HasCopyrightSign(doc.Trimmed(line))) flags[line] |= Copyright;
-            pos = NextLine(doc.Lines, line++);
-        }
-    }
-
     private static int NextLine(LineProfile[] lines, int line) => lines[line].Start + lines[line].Length + 1;
 
-    /// <summary>A © that is not the tail of mojibake (UTF-8 read as Latin-1 turns é into "Ã©").</summary>
+    /// <summary>A © that is not the tail of mojibake (UTF-8 read as Latin-1 turns é into "Ã©"); only the first © counts.</summary>
     private static bool HasCopyrightSign(ReadOnlySpan<char> t)
     {
         int i = t.IndexOf('©');
@@ -185,7 +174,7 @@ internal static class LineRules
     /// <summary>Short lines that occur at least <see cref="RulesOptions.RepeatedLineMinCount"/> times in the document (template text).</summary>
     private static void RepeatedLines(TextProfile doc, RulesOptions o, string?[] reasons, int first, int end)
     {
-        var lines = doc.Lines;
+        var lines = doc.EnsureLineHashes();
         var counts = new Dictionary<ulong, int>();
         for (int i = 0; i < lines.Length; i++)
         {
@@ -217,10 +206,10 @@ internal static class LineRules
     }
 
     /// <summary>
-    /// Case-insensitive (<see cref="StringComparison.OrdinalIgnoreCase"/>) phrase search over a whole text, with a
-    /// cheap exact prefilter: a phrase can only start where the next four characters, folded to ASCII lower case, hash
-    /// into a bitmap of the phrases' four-character prefixes — or where one of them is not ASCII (such a character may
-    /// match a phrase character only case-insensitively, so those windows always pass). A candidate is confirmed with
+    /// Case-insensitive (<see cref="StringComparison.OrdinalIgnoreCase"/>) phrase search in one line, with a cheap exact
+    /// prefilter: a phrase can only start where the next four characters, folded (ASCII lower case; a non-ASCII
+    /// character to the ASCII letter it equals ignoring case, else 0), hash into a bitmap of the phrases' folded
+    /// four-character prefixes. A candidate is confirmed with
     /// <see cref="MemoryExtensions.StartsWith(ReadOnlySpan{char}, ReadOnlySpan{char}, StringComparison)"/> against the
     /// phrases whose first character is the candidate's, upper-cased (every phrase starts with an ASCII character).
     /// Phrases with non-ASCII characters are only tried on texts holding one (none of their characters folds to ASCII).
@@ -263,29 +252,22 @@ internal static class LineRules
 
         private static uint Bucket(uint window) => (window * 0x9E3779B1u) >> (32 - HashBits);
 
-        /// <summary>Sets <paramref name="bit"/> on every line holding a phrase.</summary>
-        public void Mark(TextProfile doc, byte[] flags, byte bit)
+        /// <summary>Whether <paramref name="text"/> (one line) holds a phrase.</summary>
+        public bool Occurs(ReadOnlySpan<char> text)
         {
-            var text = doc.Text.AsSpan();
-            bool asciiText = Ascii.IsValid(text);
             var prefixes = _prefixes;
-            int line = 0, fillStart = 0;
+            int ascii = -1; // whether text is ASCII: -1 = not known yet (only asked once a candidate passes the prefilter)
             uint window = 0;
             for (int j = 0; j < text.Length; j++)
             {
                 window = (window << 8) | Fold(text[j]);
-                int i = j - (PrefixLength - 1);
-                if (i < fillStart) continue;
+                if (j < PrefixLength - 1) continue;
                 uint b = Bucket(window);
                 if ((prefixes[b >> 6] & (1UL << (int)b)) == 0) continue;
-                if (!StartsWithPhrase(text[i..], asciiText)) continue;
-                line = doc.LineAt(i, line);
-                flags[line] |= bit;
-                // Next line: restart the window there.
-                fillStart = NextLine(doc.Lines, line++);
-                j = fillStart - 1;
-                window = 0;
+                if (ascii < 0) ascii = Ascii.IsValid(text) ? 1 : 0;
+                if (StartsWithPhrase(text[(j - (PrefixLength - 1))..], ascii == 1)) return true;
             }
+            return false;
         }
 
         private bool StartsWithPhrase(ReadOnlySpan<char> at, bool asciiText)

@@ -57,7 +57,7 @@ public sealed class RulesRefiner : IProgramGenerator
         if (request.Stage == ProgramStage.Doc && !(o.GopherQuality || o.GopherRepetition || o.C4Document || o.FineWebQuality))
         {
             // Only the lorem-ipsum check is on: no line profile needed.
-            List<RuleFinding> lorem = o.DropLoremIpsum && text.Contains("lorem ipsum", StringComparison.OrdinalIgnoreCase)
+            List<RuleFinding> lorem = o.DropLoremIpsum && DocumentRules.HasLoremIpsum(text)
                 ? [new RuleFinding("prox.lorem_ipsum", 1, "contains", 1)] : [];
             return new RulesDecision(ProgramStage.Doc, lorem.Count > 0 ? ProgramWriter.DropDoc : ProgramWriter.KeepDoc, lorem, [], []);
         }

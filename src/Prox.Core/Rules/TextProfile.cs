@@ -1,3 +1,8 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Prox.Rules;
 
 /// <summary>Character-class facts about one line, computed in one pass (no allocation beyond the array).</summary>
@@ -11,6 +16,7 @@ internal struct LineProfile
     public int TrimStart, TrimLength;
     public int Words, WordChars, Letters, Digits, Upper, Separators, AlphabeticWords, Hashes, Ellipses;
     public bool EndsTerminal, EndsEllipsis, StartsBullet;
+    /// <summary>FNV-1a of the trimmed text (0 for a blank line); only after <see cref="TextProfile.EnsureLineHashes"/>.</summary>
     public ulong Hash;
 
     public readonly bool IsBlank => TrimLength == 0;
@@ -57,6 +63,28 @@ internal sealed class TextProfile
         int i = from;
         while (i + 1 < lines.Length && lines[i + 1].Start <= offset) i++;
         return i;
+    }
+
+    private bool _linesHashed;
+
+    /// <summary>
+    /// Fills <see cref="LineProfile.Hash"/> of every line (once). Only the repetition rules compare lines, so the
+    /// profile leaves the hash out until one of them asks: FNV-1a is a chain of dependent multiplications, one per
+    /// character, and would otherwise set the pace of the whole profile.
+    /// </summary>
+    public LineProfile[] EnsureLineHashes()
+    {
+        var lines = Lines;
+        if (_linesHashed) return lines;
+        for (int i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].IsBlank) continue;
+            ulong hash = 14695981039346656037UL;
+            foreach (char c in Text.AsSpan(lines[i].TrimStart, lines[i].TrimLength)) hash = (hash ^ c) * 1099511628211UL;
+            lines[i].Hash = hash;
+        }
+        _linesHashed = true;
+        return lines;
     }
 
     public ReadOnlySpan<char> Trimmed(int line) => Text.AsSpan(Lines[line].TrimStart, Lines[line].TrimLength);
@@ -115,44 +143,139 @@ internal sealed class TextProfile
         var t = span[a..b];
         if (t.IsEmpty) return p;
 
-        var classes = AsciiClasses;
-        bool inWord = false, wordHasLetter = false;
-        int words = 0, wordChars = 0, letters = 0, upper = 0, digits = 0, separators = 0, alphabetic = 0, hashes = 0, ellipses = 0;
-        ulong hash = 14695981039346656037UL;
-        for (int i = 0; i < t.Length; i++)
+        var c = new LineCounts();
+        int at = 0;
+        if (VectorBlocks)
         {
-            char c = t[i];
-            hash = (hash ^ c) * 1099511628211UL;
-            int k = c < 128 ? classes[c] : Classify(c);
-            if (k == Space)
-            {
-                if (inWord && wordHasLetter) alphabetic++;
-                inWord = false;
-                continue;
-            }
-            if (!inWord) { inWord = true; wordHasLetter = false; words++; }
-            wordChars++;
-            if (k == 0) continue;
-            if ((k & Letter) != 0)
-            {
-                letters++;
-                wordHasLetter = true;
-                upper += k >> 2; // Upper is bit 2 and Letter|Upper = 6: 1 for an upper-case letter
-            }
-            else if (k == Digit) digits++;
-            else if (k == Separator) separators++;
-            else if (k == Hash) hashes++;
-            else if (k == Ellipsis) ellipses++;
-            else if ((i == 0 || t[i - 1] != '.') && i + 2 < t.Length && t[i + 1] == '.' && t[i + 2] == '.') ellipses++;
+            // Blocks of 16 ASCII characters through SIMD masks; a block holding another character, and the tail,
+            // go through the per-character loop, which continues the same word state.
+            for (; at + 16 <= t.Length; at += 16)
+                if (!c.AsciiBlock(t, at)) c.Chars(t, at, at + 16);
         }
-        if (inWord && wordHasLetter) alphabetic++;
-        p.Words = words; p.WordChars = wordChars; p.Letters = letters; p.Upper = upper; p.Digits = digits;
-        p.Separators = separators; p.AlphabeticWords = alphabetic; p.Hashes = hashes; p.Ellipses = ellipses;
-        p.Hash = hash;
+        c.Chars(t, at, t.Length);
+        if (c.InWord && c.WordHasLetter) c.Alphabetic++;
+        p.Words = c.Words; p.WordChars = c.WordChars; p.Letters = c.Letters; p.Upper = c.Upper; p.Digits = c.Digits;
+        p.Separators = c.Separators; p.AlphabeticWords = c.Alphabetic; p.Hashes = c.Hashes; p.Ellipses = c.Ellipses;
         p.EndsEllipsis = t.EndsWith("...") || t[^1] == '…';
         p.EndsTerminal = IsTerminal(t[^1]) && !p.EndsEllipsis;
         p.StartsBullet = IsBullet(t[0]);
         return p;
+    }
+
+    /// <summary>
+    /// Whether the SIMD block path agrees with <see cref="Classify"/> on every ASCII character: white space is exactly
+    /// \t…\r and ' ', letters A–Z/a–z (upper case A–Z), digits 0–9, and '|', '#', '.' the only ASCII separator, hash
+    /// and dot. Checked once against the table; if the runtime's character data ever disagreed, the per-character loop
+    /// would do all the work.
+    /// </summary>
+    private static readonly bool VectorBlocks = Vector128.IsHardwareAccelerated && BlockMasksMatchClasses();
+
+    private static bool BlockMasksMatchClasses()
+    {
+        for (int c = 0; c < 128; c++)
+        {
+            byte expected = c == ' ' || (c >= 9 && c <= 13) ? Space
+                : c is >= 'A' and <= 'Z' ? (byte)(Letter | Upper)
+                : c is >= 'a' and <= 'z' ? Letter
+                : c is >= '0' and <= '9' ? Digit
+                : c == '|' ? Separator : c == '#' ? Hash : c == '.' ? Dot : (byte)0;
+            if (AsciiClasses[c] != expected) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The running counts of one line's profile and its word state (in a word; the word has a letter).</summary>
+    private struct LineCounts
+    {
+        public int Words, WordChars, Letters, Upper, Digits, Separators, Alphabetic, Hashes, Ellipses;
+        public bool InWord, WordHasLetter;
+
+        /// <summary>Characters <paramref name="from"/> … <paramref name="to"/>-1 of the trimmed line <paramref name="t"/>, one by one.</summary>
+        public void Chars(ReadOnlySpan<char> t, int from, int to)
+        {
+            var classes = AsciiClasses;
+            for (int i = from; i < to; i++)
+            {
+                char c = t[i];
+                int k = c < 128 ? classes[c] : Classify(c);
+                if (k == Space)
+                {
+                    if (InWord && WordHasLetter) Alphabetic++;
+                    InWord = false;
+                    continue;
+                }
+                if (!InWord) { InWord = true; WordHasLetter = false; Words++; }
+                WordChars++;
+                if (k == 0) continue;
+                if ((k & Letter) != 0)
+                {
+                    Letters++;
+                    WordHasLetter = true;
+                    Upper += k >> 2; // Upper is bit 2 and Letter|Upper = 6: 1 for an upper-case letter
+                }
+                else if (k == Digit) Digits++;
+                else if (k == Separator) Separators++;
+                else if (k == Hash) Hashes++;
+                else if (k == Ellipsis) Ellipses++;
+                else if (IsEllipsisDots(t, i)) Ellipses++;
+            }
+        }
+
+        /// <summary>A '.' at <paramref name="i"/> that starts a run of at least three dots.</summary>
+        private static bool IsEllipsisDots(ReadOnlySpan<char> t, int i) =>
+            (i == 0 || t[i - 1] != '.') && i + 2 < t.Length && t[i + 1] == '.' && t[i + 2] == '.';
+
+        /// <summary>
+        /// Characters <paramref name="at"/> … at+15 of <paramref name="t"/> when all are ASCII (else false, nothing
+        /// counted): one bit per character for each class, counted with popcount; the words are the runs of non-space
+        /// bits, a run touching the block's ends continuing the word state across blocks.
+        /// </summary>
+        public bool AsciiBlock(ReadOnlySpan<char> t, int at)
+        {
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t));
+            var v0 = Vector128.LoadUnsafe(ref src, (nuint)at);
+            var v1 = Vector128.LoadUnsafe(ref src, (nuint)at + 8);
+            if (((v0 | v1) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero) return false;
+            var b = Vector128.Narrow(v0, v1);
+            uint space = (Vector128.Equals(b, Vector128.Create((byte)' '))
+                          | Vector128.LessThanOrEqual(b - Vector128.Create((byte)9), Vector128.Create((byte)4))).ExtractMostSignificantBits();
+            uint letter = Vector128.LessThanOrEqual((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
+            uint upper = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'A'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
+            uint digit = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'0'), Vector128.Create((byte)9)).ExtractMostSignificantBits();
+            uint pipe = Vector128.Equals(b, Vector128.Create((byte)'|')).ExtractMostSignificantBits();
+            uint hash = Vector128.Equals(b, Vector128.Create((byte)'#')).ExtractMostSignificantBits();
+            uint dot = Vector128.Equals(b, Vector128.Create((byte)'.')).ExtractMostSignificantBits();
+
+            uint ns = ~space & 0xFFFF;
+            WordChars += BitOperations.PopCount(ns);
+            Letters += BitOperations.PopCount(letter);
+            Upper += BitOperations.PopCount(upper);
+            Digits += BitOperations.PopCount(digit);
+            Separators += BitOperations.PopCount(pipe);
+            Hashes += BitOperations.PopCount(hash);
+            for (; dot != 0; dot &= dot - 1)
+                if (IsEllipsisDots(t, at + BitOperations.TrailingZeroCount(dot))) Ellipses++;
+
+            // A word starts at a non-space bit whose previous character (the previous block's last, for bit 0) is space.
+            Words += BitOperations.PopCount(ns & ~((ns << 1) | (InWord ? 1u : 0u)));
+            if (InWord && (ns & 1) == 0)
+            {
+                if (WordHasLetter) Alphabetic++;
+                InWord = false;
+            }
+            for (uint m = ns; m != 0;)
+            {
+                uint low = m & (0u - m);
+                uint run = m & ~(m + low); // the lowest run of non-space bits
+                bool has = (run & letter) != 0;
+                if (low == 1 && InWord) has |= WordHasLetter; // the word from the previous block goes on
+                if ((run & 0x8000) != 0) { InWord = true; WordHasLetter = has; } // and this one into the next block
+                else if (has) Alphabetic++;
+                m &= ~run;
+            }
+            if ((ns & 0x8000) == 0) InWord = false;
+            return true;
+        }
     }
 
     /// <summary>Item separators of navigation bars and breadcrumbs.</summary>
