@@ -68,13 +68,21 @@ internal static class ChunkingBench
     /// <summary>Token counting per tokenizer (and the LLaMA line costs of the chunker), MB of UTF-8 per CPU-second.</summary>
     private static int CountOnly(List<string> docs, long bytes, double seconds, Llama2Tokenizer llama, LineChunker chunker)
     {
-        Console.WriteLine("| case | documents/s (wall) | MB/s (wall) | MB per CPU-second | bytes allocated/document |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| case | documents/s (wall) | MB/s (wall) | MB per CPU-second, median | MB per CPU-second, best | bytes allocated/document |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        var only = Environment.GetEnvironmentVariable("PROX_BENCH_ONLY");   // one case by name, for profiling
         foreach (var spec in new[] { "cl100k_base", "o200k_base", "gpt2", "whitespace" })
         {
+            if (only is not null && only != spec) continue;
             var counter = TokenCounter.Create(spec);
             MeasureCpu($"count tokens, {spec}", docs, bytes, seconds, d => counter.CountTokens(d));
         }
+        if (Environment.GetEnvironmentVariable("PROX_BENCH_PARTS") == "1")
+        {
+            MeasureCpu("PARTS scan cl100k", docs, bytes, seconds, d => { int n = 0; for (int p = 0; p < d.Length; n++) p = TiktokenSplitter.NextCl100k(d, p); return n; });
+            MeasureCpu("PARTS scan o200k", docs, bytes, seconds, d => { int n = 0; for (int p = 0; p < d.Length; n++) p = TiktokenSplitter.NextO200k(d, p); return n; });
+        }
+        if (only is not null) return 0;
         MeasureCpu("count tokens, llama2", docs, bytes, seconds, d => llama.CountTokens(d));
         MeasureCpu("llama2 line costs ([NNN]line + BOS, chunker)", docs, bytes, seconds, d =>
         {
@@ -86,29 +94,42 @@ internal static class ChunkingBench
         return 0;
     }
 
-    /// <summary>Like <see cref="BenchHarness.Measure{T}"/>, plus the thread's CPU time.</summary>
+    /// <summary>
+    /// Like <see cref="BenchHarness.Measure{T}"/>, but timed by this thread's CPU time: a warm-up (for tiered JIT), then
+    /// <paramref name="seconds"/> of CPU time in 8 rounds; prints the median round and the best one (other processes on a
+    /// shared machine slow a thread even on its own core, through shared caches and memory, so the best is the steadiest).
+    /// </summary>
     private static void MeasureCpu(string name, IReadOnlyList<string> items, long bytes, double seconds, Func<string, int> run)
     {
         long sink = 0;
-        var warm = Stopwatch.StartNew();
-        while (warm.Elapsed.TotalSeconds < Math.Min(2, seconds / 2))
+        var warmFrom = ThreadCpuSeconds();
+        while (ThreadCpuSeconds() - warmFrom < Math.Min(2, seconds / 2))
             foreach (var item in items) sink += run(item);
 
-        var passes = 0;
+        const int rounds = 8;
+        var rates = new List<double>();
+        long passes = 0;
         var allocBefore = GC.GetAllocatedBytesForCurrentThread();
-        var cpuBefore = ThreadCpuSeconds();
         var sw = Stopwatch.StartNew();
-        while (sw.Elapsed.TotalSeconds < seconds)
+        for (int round = 0; round < rounds; round++)
         {
-            foreach (var item in items) sink += run(item);
-            passes++;
+            var cpuBefore = ThreadCpuSeconds();
+            int roundPasses = 0;
+            double cpu;
+            do
+            {
+                foreach (var item in items) sink += run(item);
+                roundPasses++;
+            } while ((cpu = ThreadCpuSeconds() - cpuBefore) < seconds / rounds);
+            rates.Add(roundPasses * (double)bytes / 1e6 / cpu);
+            passes += roundPasses;
         }
         sw.Stop();
-        var cpu = ThreadCpuSeconds() - cpuBefore;
         var alloc = GC.GetAllocatedBytesForCurrentThread() - allocBefore;
         var n = (double)passes * items.Count;
-        var mb = passes * (double)bytes / 1e6;
-        Console.WriteLine($"| {name} | {n / sw.Elapsed.TotalSeconds:N0} | {mb / sw.Elapsed.TotalSeconds:N1} | {mb / cpu:N1} | {alloc / n:N0} |");
+        rates.Sort();
+        Console.WriteLine($"| {name} | {n / sw.Elapsed.TotalSeconds:N0} | {passes * (double)bytes / 1e6 / sw.Elapsed.TotalSeconds:N1} | " +
+                          $"{rates[rounds / 2]:N1} | {rates[^1]:N1} | {alloc / n:N0} |");
         if (sink == 42) Console.WriteLine();
     }
 

@@ -20,12 +20,14 @@ internal sealed class EncodingTokenCounter : ITokenCounter
     private readonly TiktokenPattern _pattern;
     private readonly string[] _specialTokens;
     private readonly ThreadLocal<SpanCountCache> _caches = new(() => new SpanCountCache());
+    private readonly SpanCountCache.Compute _countPiece;
 
     public EncodingTokenCounter(string name, Tokenizer tokenizer, TiktokenPattern pattern)
     {
         Name = name;
         _tokenizer = tokenizer;
         _pattern = pattern;
+        _countPiece = CountPiece;
         _specialTokens = tokenizer is TiktokenTokenizer { SpecialTokens: { } special } ? [.. special.Keys] : [];
         // Special tokens are searched for by their first two characters.
         if (_specialTokens.Any(s => !s.StartsWith("<|", StringComparison.Ordinal)))
@@ -116,14 +118,7 @@ internal sealed class EncodingTokenCounter : ITokenCounter
                 count += CountPiece(piece);
                 continue;
             }
-            uint hash = SpanCountCache.Hash(piece);
-            int tokens = cache.TryGet(piece, hash);
-            if (tokens < 0)
-            {
-                tokens = CountPiece(piece);
-                cache.Add(piece, hash, tokens);
-            }
-            count += tokens;
+            count += cache.GetOrAdd(piece, _countPiece);
         }
         return count;
     }

@@ -139,23 +139,32 @@ public class TiktokenSplitterTests
     }
 
     [Fact]
-    public void Cache_starts_over_when_full_and_stays_exact()
+    public void Cache_tells_keys_apart_and_starts_over_when_full()
     {
-        var cache = new SpanCountCache(capacityLog2: 4, arenaChars: 40);
-        var keys = Enumerable.Range(0, 100).Select(i => $"k{i}").ToArray();
+        // Keys of every length class: 1-3 (one padded word), 4-8 (two overlapping words), 9-64 (arena), sharing heads and tails.
+        var keys = new List<string>();
+        foreach (string stem in new[] { "a", "ab", "abc", "abcd", "abcde", "abcdefgh", "abcdefghi", "abcdXXXXefgh", new string('x', 64) })
+            foreach (string variant in new[] { stem, stem.ToUpperInvariant(), "\u00E9" + stem, stem + "\0", "\0" + stem })
+                if (variant.Length <= SpanCountCache.MaxKeyLength) keys.Add(variant);
+        keys.AddRange(["abcdYYYYefgh", "abcdXXXYefgh", "\0", "\0\0", "\0\0\0\0\0", "\uD83D\uDE00"]);
+        keys = keys.Distinct().ToList();
+        var value = keys.Select((k, i) => (k, i)).ToDictionary(p => p.k, p => p.i + 1);
+        int computed = 0;
+        SpanCountCache.Compute compute = piece => { computed++; return value[piece.ToString()]; };
+
+        var big = new SpanCountCache();
+        foreach (string key in keys) Assert.Equal(value[key], big.GetOrAdd(key, compute));
+        Assert.Equal(keys.Count, computed);
+        foreach (string key in keys) Assert.Equal(value[key], big.GetOrAdd(key, compute));
+        Assert.Equal(keys.Count, computed);   // all hits
+
+        var small = new SpanCountCache(capacityLog2: 3, arenaChars: 80);
         for (int round = 0; round < 3; round++)
-        {
-            for (int i = 0; i < keys.Length; i++)
+            foreach (string key in keys)
             {
-                uint hash = SpanCountCache.Hash(keys[i]);
-                int got = cache.TryGet(keys[i], hash);
-                Assert.True(got == -1 || got == i);
-                if (got < 0) cache.Add(keys[i], hash, i);
-                Assert.Equal(i, cache.TryGet(keys[i], hash));
-                Assert.True(cache.Count <= 8);
+                Assert.Equal(value[key], small.GetOrAdd(key, compute));
+                Assert.True(small.Count <= 4);
             }
-        }
-        Assert.Equal(-1, cache.TryGet("k1x", SpanCountCache.Hash("k1x")));
     }
 
     private static string Escape(string s)
