@@ -113,7 +113,7 @@ internal sealed class EncodingTokenCounter : ITokenCounter
             };
             var piece = text[p..end];
             p = end;
-            if (piece.Length > SpanCountCache.MaxKeyLength)
+            if (piece.Length > cache.MaxKeyLength)
             {
                 count += CountPiece(piece);
                 continue;

@@ -14,13 +14,13 @@ namespace Prox.Text;
 /// below four). Together with the length these determine a key of up to 8 characters, which is then stored only in the
 /// entry: the usual lookup (web text's pieces average 4.5 characters) reads one cache line and nothing else. Longer keys
 /// (to <see cref="MaxKeyLength"/>) also keep their characters in an arena, compared after the words match.</para>
-/// <para>When the table is half full, or the arena full, it starts over: the hot pieces come back at once (web text is
+/// <para>When the table is full to its maximum load, or the arena full, it starts over: the hot pieces come back at once (web text is
 /// Zipfian), and a bounded table stays in the processor's caches far better than an ever-growing one.</para>
 /// </remarks>
 internal sealed class SpanCountCache
 {
-    /// <summary>Pieces longer than this are not cached (they are rare and their counts are cheap to recompute).</summary>
-    public const int MaxKeyLength = 64;
+    /// <summary>The default <see cref="MaxKeyLength"/>.</summary>
+    public const int DefaultMaxKeyLength = 64;
 
     /// <summary>Computes the count of a piece missing from the cache.</summary>
     public delegate int Compute(ReadOnlySpan<char> piece);
@@ -44,18 +44,26 @@ internal sealed class SpanCountCache
     private int _used;
     private int _charsUsed;
 
-    /// <param name="capacityLog2">log2 of the number of slots; half of them are used before starting over.</param>
+    /// <param name="capacityLog2">log2 of the number of slots (32 bytes each).</param>
     /// <param name="arenaChars">Characters of keys longer than 8 stored before starting over.</param>
-    public SpanCountCache(int capacityLog2 = 18, int arenaChars = 1 << 19)
+    /// <param name="maxLoad">Fraction of the slots used before starting over (linear probing slows down past 3/4).</param>
+    /// <param name="maxKeyLength">The longest key cached.</param>
+    public SpanCountCache(int capacityLog2 = 18, int arenaChars = 1 << 19, double maxLoad = 0.5, int maxKeyLength = DefaultMaxKeyLength)
     {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxKeyLength, Math.Min(arenaChars, ushort.MaxValue));
+        MaxKeyLength = maxKeyLength;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxLoad, 0.9);
         int slots = 1 << capacityLog2;
         _storage = GC.AllocateArray<Entry>(slots + 2, pinned: true);
         nint address = Marshal.UnsafeAddrOfPinnedArrayElement(_storage, 0);
         _first = (int)((64 - (address & 63)) & 63) / 32;   // the array data is at least 16-byte aligned; entries are 32 bytes
         _mask = slots - 1;
-        _maxEntries = slots / 2;
+        _maxEntries = Math.Max(1, (int)(slots * maxLoad));
         _chars = new char[arenaChars];
     }
+
+    /// <summary>Pieces longer than this are not cached: the caller counts them itself (they are rare, and mostly unique).</summary>
+    public int MaxKeyLength { get; }
 
     /// <summary>Pieces stored now.</summary>
     public int Count => _used;

@@ -145,11 +145,12 @@ internal static class TiktokenSplitter
         int n = s.Length;
         char c = s[p];
         int cls = Class(c);
-        if ((cls & (Prefix | Up | Low)) != 0)
+        // Both letter branches need a letter or mark at p, or a prefix character at p and a letter or mark after it.
+        bool prefix = (cls & Prefix) != 0;
+        if ((cls & (Up | Low)) != 0 || (prefix && Is(s, p + 1, Up | Low)))
         {
             // Branch 1, [^\r\n\p{L}\p{N}]?[Up]*[Low]+(contraction)?, then branch 2, [^\r\n\p{L}\p{N}]?[Up]+[Low]*(contraction)?:
             // each tried first with the optional prefix taken (when the character qualifies), then without it.
-            bool prefix = (cls & Prefix) != 0;
             if (prefix && UpperLower(s, p + 1) is > 0 and var e1) return e1;
             if (UpperLower(s, p) is > 0 and var e2) return e2;
             if (prefix && UpperThenLower(s, p + 1) is > 0 and var e3) return e3;
