@@ -77,7 +77,7 @@ internal static class ChunkingBench
             var counter = TokenCounter.Create(spec);
             MeasureCpu($"count tokens, {spec}", docs, bytes, seconds, d => counter.CountTokens(d));
         }
-        if (Environment.GetEnvironmentVariable("PROX_BENCH_PARTS") == "1")
+        if (Environment.GetEnvironmentVariable("PROX_BENCH_PARTS") == "1")   // the tiktoken scanners alone, without counting
         {
             MeasureCpu("PARTS scan cl100k", docs, bytes, seconds, d => { int n = 0; for (int p = 0; p < d.Length; n++) p = TiktokenSplitter.NextCl100k(d, p); return n; });
             MeasureCpu("PARTS scan o200k", docs, bytes, seconds, d => { int n = 0; for (int p = 0; p < d.Length; n++) p = TiktokenSplitter.NextO200k(d, p); return n; });

@@ -113,6 +113,12 @@ internal sealed class EncodingTokenCounter : ITokenCounter
             };
             var piece = text[p..end];
             p = end;
+            // A one-character ASCII piece is one byte, and every byte is a token of these encodings (a fifth of all pieces).
+            if (piece.Length == 1 && piece[0] < 0x80)
+            {
+                count++;
+                continue;
+            }
             if (piece.Length > cache.MaxKeyLength)
             {
                 count += CountPiece(piece);

@@ -138,6 +138,16 @@ public class TiktokenSplitterTests
         Assert.Equal(3, counter.CountTokens("a<|endoftext|>b"));
     }
 
+    [Theory]
+    [MemberData(nameof(Encodings))]
+    public void Every_ascii_character_alone_is_one_token(string spec)
+    {
+        // The counter counts a one-character ASCII piece as 1 without asking the library or its cache.
+        var library = Counter(spec).Library;
+        for (char c = '\0'; c < '\u0080'; c++)
+            Assert.Equal(1, library.CountTokens(c.ToString(), considerPreTokenization: false, considerNormalization: false));
+    }
+
     [Fact]
     public void Cache_tells_keys_apart_and_starts_over_when_full()
     {
