@@ -76,6 +76,7 @@ public static class TokenCounter
         Tokenizer tokenizer = name == Gpt2
             ? TiktokenTokenizer.CreateForModel("gpt2")
             : TiktokenTokenizer.CreateForEncoding(name);
-        return new EncodingTokenCounter(name, tokenizer);
+        var pattern = name switch { Cl100kBase => TiktokenPattern.Cl100k, O200kBase => TiktokenPattern.O200k, _ => TiktokenPattern.Gpt2 };
+        return new EncodingTokenCounter(name, tokenizer, pattern);
     }
 }

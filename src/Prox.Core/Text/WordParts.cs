@@ -4,7 +4,8 @@ namespace Prox.Text;
 internal enum WordCut
 {
     /// <summary>
-    /// SentencePiece with a dummy prefix and escaped spaces: cut at a space after a non-space; the space is dropped, as the
+    /// SentencePiece with a dummy prefix and escaped spaces: cut at a space after a character that is neither a space nor
+    /// '▁' (U+2581, what a space becomes once escaped, so a literal one counts as a space); the space is dropped, as the
     /// next part's dummy-prefix '▁' stands for it. Exact when no piece holds '▁' after a non-'▁' character.
     /// </summary>
     DropSpaceAfterNonSpace,
@@ -58,7 +59,7 @@ internal ref struct WordParts
             if (space < 0) break;
             int at = from + space;
             char previous = _text[at - 1];
-            if (_cut == WordCut.DropSpaceAfterNonSpace ? previous != ' ' : !char.IsWhiteSpace(previous)) return at;
+            if (_cut == WordCut.DropSpaceAfterNonSpace ? previous is not (' ' or '\u2581') : !char.IsWhiteSpace(previous)) return at;
             from = at + 1;
         }
         return _text.Length;
