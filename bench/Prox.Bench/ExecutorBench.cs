@@ -13,8 +13,14 @@ internal static class ExecutorBench
     public static int Run(string[] args)
     {
         var seconds = 5.0;
+        string? only = null; // run only the cases whose name contains this
+        var parts = false;   // also time parsing alone and print the output size
         for (var i = 0; i < args.Length; i++)
+        {
             if (args[i] == "--seconds" && i + 1 < args.Length) seconds = double.Parse(args[++i], System.Globalization.CultureInfo.InvariantCulture);
+            else if (args[i] == "--only" && i + 1 < args.Length) only = args[++i];
+            else if (args[i] == "--parts") parts = true;
+        }
 
         var shared = BenchHarness.SharedFolder();
         var path = Path.Combine(shared, "reference/executor-workload.jsonl.gz");
@@ -41,14 +47,26 @@ internal static class ExecutorBench
         Console.WriteLine("|---|---:|---:|---:|---:|");
         foreach (var dialect in new[] { ProgramDialect.Reference, ProgramDialect.Strict })
         {
-            BenchHarness.Measure($"chunk stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length, cpuColumn: true);
-            BenchHarness.Measure($"doc stage, {dialect}", docs, bytes, seconds, d => ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect).Text.Length, cpuColumn: true);
-            BenchHarness.Measure($"doc then chunk, {dialect}", docs, bytes, seconds, d =>
+            if (parts)
+            {
+                var outChars = docs.Average(d => (double)ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length);
+                Console.WriteLine($"| ({dialect}: chunk output {outChars:F0} chars/document = {2 * outChars + 22:F0} bytes as a string) | | | | |");
+                Case($"chunk parse only, {dialect}", d => ProxProgram.Parse(d.Chunk, ProgramStage.Chunk, dialect).Operations.Count);
+            }
+            Case($"chunk stage, {dialect}", d => ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length);
+            Case($"doc stage, {dialect}", d => ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect).Text.Length);
+            Case($"doc then chunk, {dialect}", d =>
             {
                 var doc = ProgramExecutor.Execute(d.Text, d.Doc, ProgramStage.Doc, dialect);
                 return doc.Dropped ? 0 : ProgramExecutor.Execute(d.Text, d.Chunk, ProgramStage.Chunk, dialect).Text.Length;
-            }, cpuColumn: true);
+            });
         }
         return 0;
+
+        void Case(string name, Func<(string Text, string Chunk, string Doc), int> run)
+        {
+            if (only is null || name.Contains(only, StringComparison.OrdinalIgnoreCase))
+                BenchHarness.Measure(name, docs, bytes, seconds, run, cpuColumn: true);
+        }
     }
 }

@@ -1,10 +1,22 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Prox.Programs;
+
+/// <summary>Which code a vectorized helper may use (tests force the portable and scalar paths on any machine).</summary>
+internal enum SimdPath
+{
+    /// <summary>The fastest the hardware supports (AVX2 on x64, else 128-bit vectors, else scalar).</summary>
+    Best,
+    /// <summary>The portable 128-bit path (what ARM64 and x64 without AVX2 run); scalar where not accelerated.</summary>
+    Vector128,
+    /// <summary>Plain scalar code (the oracle the vector paths are checked against).</summary>
+    Scalar,
+}
 
 /// <summary>
 /// Python text semantics the reference executor depends on: <c>str.isspace</c>, <c>str.split()</c> word counts and
@@ -36,22 +48,41 @@ internal static class PyText
     /// piece by piece: <paramref name="prevSpace"/> says whether the character before the piece is whitespace (true at
     /// the start of a text) and comes back as whether its last character is.
     /// </summary>
-    public static int CountWords(ReadOnlySpan<char> text, ref bool prevSpace)
+    public static int CountWords(ReadOnlySpan<char> text, ref bool prevSpace) => CountWords(text, ref prevSpace, SimdPath.Best);
+
+    /// <summary><see cref="CountWords(ReadOnlySpan{char}, ref bool)"/> on the given code path (tests force each one).</summary>
+    internal static int CountWords(ReadOnlySpan<char> text, ref bool prevSpace, SimdPath path)
     {
         var words = 0;
         var i = 0;
         var prev = prevSpace;
-        if (Avx2.IsSupported && text.Length >= 32)
+        // A block's whitespace mask (bit k: character k) gives its word starts at once: non-whitespace bits whose
+        // previous bit (the carry from the block before, for bit 0) is whitespace.
+        if (path == SimdPath.Best && Avx2.IsSupported && text.Length >= 32)
         {
             ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
             var last = text.Length - 32;
             var carry = prev ? 1u : 0u;
             while (i <= last)
             {
-                var wsMask = WhiteSpaceMask32(ref start, (nuint)i, out _);
-                words += System.Numerics.BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
+                var wsMask = WhiteSpaceMask32(ref start, (nuint)i);
+                words += BitOperations.PopCount(~wsMask & ((wsMask << 1) | carry));
                 carry = wsMask >> 31;
                 i += 32;
+            }
+            prev = carry != 0;
+        }
+        else if (path != SimdPath.Scalar && Vector128.IsHardwareAccelerated && text.Length >= 16)
+        {
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var last = text.Length - 16;
+            var carry = prev ? 1u : 0u;
+            while (i <= last)
+            {
+                var wsMask = WhiteSpaceMask16(ref start, (nuint)i);
+                words += BitOperations.PopCount(~wsMask & 0xFFFFu & ((wsMask << 1) | carry));
+                carry = wsMask >> 15;
+                i += 16;
             }
             prev = carry != 0;
         }
@@ -69,16 +100,20 @@ internal static class PyText
     /// Counts the <c>\n</c> of <paramref name="text"/> and finds where a few of them are: for each of the ascending
     /// newline indices in <paramref name="targets"/> (0 = the first newline), the offset of that newline in
     /// <paramref name="positions"/>, or -1 when the text has no such newline (negative targets included). One
-    /// branch-light pass: 32 characters become one bit mask whose population count advances the running count.
+    /// branch-light pass: a block of characters becomes one bit mask whose population count advances the running count.
     /// </summary>
-    public static int LocateNewlines(ReadOnlySpan<char> text, ReadOnlySpan<long> targets, Span<int> positions)
+    public static int LocateNewlines(ReadOnlySpan<char> text, ReadOnlySpan<long> targets, Span<int> positions) =>
+        LocateNewlines(text, targets, positions, SimdPath.Best);
+
+    /// <summary><see cref="LocateNewlines(ReadOnlySpan{char}, ReadOnlySpan{long}, Span{int})"/> on the given code path.</summary>
+    internal static int LocateNewlines(ReadOnlySpan<char> text, ReadOnlySpan<long> targets, Span<int> positions, SimdPath path)
     {
         var count = 0;
         var t = 0;
         while (t < targets.Length && targets[t] < 0) positions[t++] = -1;
         var next = t < targets.Length ? targets[t] : long.MaxValue;
         var i = 0;
-        if (Avx2.IsSupported && text.Length >= 32)
+        if (path == SimdPath.Best && Avx2.IsSupported && text.Length >= 32)
         {
             ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
             var last = text.Length - 32;
@@ -88,17 +123,22 @@ internal static class PyText
                 var e0 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i), lf).AsInt16();
                 var e1 = Vector256.Equals(Vector256.LoadUnsafe(ref start, (nuint)i + 16), lf).AsInt16();
                 var mask = Avx2.Permute4x64(Avx2.PackSignedSaturate(e0, e1).AsUInt64(), 0b11_01_10_00).AsByte().ExtractMostSignificantBits();
-                var c = System.Numerics.BitOperations.PopCount(mask);
-                while (next < count + c)
-                {
-                    // The wanted newline is in this block: drop the lower set bits before it.
-                    var m = mask;
-                    for (var k = next - count; k > 0; k--) m &= m - 1;
-                    positions[t++] = i + System.Numerics.BitOperations.TrailingZeroCount(m);
-                    next = t < targets.Length ? targets[t] : long.MaxValue;
-                }
-                count += c;
+                Consume(mask, i, ref count, ref t, ref next, targets, positions);
                 i += 32;
+            }
+        }
+        else if (path != SimdPath.Scalar && Vector128.IsHardwareAccelerated && text.Length >= 16)
+        {
+            ref var start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text));
+            var last = text.Length - 16;
+            var lf = Vector128.Create((ushort)'\n');
+            while (i <= last)
+            {
+                // Equal lanes are 0xFFFF: narrowing keeps 0xFF, so one byte mask covers 16 characters.
+                var e0 = Vector128.Equals(Vector128.LoadUnsafe(ref start, (nuint)i), lf);
+                var e1 = Vector128.Equals(Vector128.LoadUnsafe(ref start, (nuint)i + 8), lf);
+                Consume(Vector128.Narrow(e0, e1).ExtractMostSignificantBits(), i, ref count, ref t, ref next, targets, positions);
+                i += 16;
             }
         }
         for (; i < text.Length; i++)
@@ -115,14 +155,30 @@ internal static class PyText
         return count;
     }
 
+    /// <summary>Adds a block's newlines (bit k: character <paramref name="i"/> + k) to the count, locating the wanted ones.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Consume(uint mask, int i, ref int count, ref int t, ref long next, ReadOnlySpan<long> targets, Span<int> positions)
+    {
+        var c = BitOperations.PopCount(mask);
+        while (next < count + c)
+        {
+            // The wanted newline is in this block: drop the lower set bits before it.
+            var m = mask;
+            for (var k = next - count; k > 0; k--) m &= m - 1;
+            positions[t++] = i + BitOperations.TrailingZeroCount(m);
+            next = t < targets.Length ? targets[t] : long.MaxValue;
+        }
+        count += c;
+    }
+
     /// <summary>
-    /// Whitespace (bit k: character i + k) and <c>\n</c> masks of the 32 characters at <paramref name="i"/>. The
-    /// characters are narrowed to bytes with unsigned saturation (U+0100–U+7FFF become 0xFF, U+8000 and above 0x00,
-    /// neither whitespace), so one byte compare chain covers 32 characters; the few whitespace characters above U+00FF
+    /// Whitespace mask (bit k: character i + k) of the 32 characters at <paramref name="i"/>. The characters are
+    /// narrowed to bytes with unsigned saturation (U+0100–U+7FFF become 0xFF, U+8000 and above 0x00, neither
+    /// whitespace), so one byte compare chain covers 32 characters; the few whitespace characters above U+00FF
     /// (U+1680 and up) are checked on the 16-bit lanes only when a block holds a character that high.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint WhiteSpaceMask32(ref ushort text, nuint i, out uint lfMask)
+    private static uint WhiteSpaceMask32(ref ushort text, nuint i)
     {
         var v0 = Vector256.LoadUnsafe(ref text, i);
         var v1 = Vector256.LoadUnsafe(ref text, i + 16);
@@ -138,7 +194,27 @@ internal static class PyText
             var high = Avx2.PackSignedSaturate(NonAsciiWhiteSpace(v0).AsInt16(), NonAsciiWhiteSpace(v1).AsInt16());
             ws |= Avx2.Permute4x64(high.AsUInt64(), 0b11_01_10_00).AsByte();
         }
-        lfMask = Vector256.Equals(b, Vector256.Create((byte)'\n')).ExtractMostSignificantBits();
+        return ws.ExtractMostSignificantBits();
+    }
+
+    /// <summary>
+    /// The portable 16-character form of <see cref="WhiteSpaceMask32"/> (ARM64, x64 without AVX2): the characters are
+    /// capped at 0xFF (not whitespace) and narrowed to bytes with the cross-platform vector API.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint WhiteSpaceMask16(ref ushort text, nuint i)
+    {
+        var v0 = Vector128.LoadUnsafe(ref text, i);
+        var v1 = Vector128.LoadUnsafe(ref text, i + 8);
+        var cap = Vector128.Create((ushort)0xff);
+        var b = Vector128.Narrow(Vector128.Min(v0, cap), Vector128.Min(v1, cap));
+        var ws = Vector128.Equals(b, Vector128.Create((byte)' '))
+            | Vector128.LessThanOrEqual(b - Vector128.Create((byte)'\t'), Vector128.Create((byte)('\r' - '\t')))
+            | Vector128.LessThanOrEqual(b - Vector128.Create((byte)0x1c), Vector128.Create((byte)3))
+            | Vector128.Equals(b, Vector128.Create((byte)0x85))
+            | Vector128.Equals(b, Vector128.Create((byte)0xa0));
+        if (Vector128.GreaterThanAny(Vector128.Max(v0, v1), Vector128.Create((ushort)0x167f)))
+            ws |= Vector128.Narrow(NonAsciiWhiteSpace(v0), NonAsciiWhiteSpace(v1)); // 0xFFFF lanes narrow to 0xFF
         return ws.ExtractMostSignificantBits();
     }
 
@@ -153,6 +229,16 @@ internal static class PyText
         | Vector256.Equals(v, Vector256.Create((ushort)0x202f))
         | Vector256.Equals(v, Vector256.Create((ushort)0x205f))
         | Vector256.Equals(v, Vector256.Create((ushort)0x3000));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<ushort> NonAsciiWhiteSpace(Vector128<ushort> v) =>
+        Vector128.Equals(v, Vector128.Create((ushort)0x1680))
+        | Vector128.LessThanOrEqual(v - Vector128.Create((ushort)0x2000), Vector128.Create((ushort)0x0a))
+        | Vector128.Equals(v, Vector128.Create((ushort)0x2028))
+        | Vector128.Equals(v, Vector128.Create((ushort)0x2029))
+        | Vector128.Equals(v, Vector128.Create((ushort)0x202f))
+        | Vector128.Equals(v, Vector128.Create((ushort)0x205f))
+        | Vector128.Equals(v, Vector128.Create((ushort)0x3000));
 
     /// <summary>Python <c>str.strip()</c> (whitespace) of a span.</summary>
     public static ReadOnlySpan<char> Strip(ReadOnlySpan<char> s)

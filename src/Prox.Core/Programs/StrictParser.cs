@@ -24,6 +24,7 @@ internal static class StrictParser
     }
 
     [ThreadStatic] private static List<Arg>? t_args;
+    [ThreadStatic] private static ProgramOperation[]? t_ranges;
 
     public static void Parse(ProgramBuilder b, string program, ProgramStage stage, int? lineCount)
     {
@@ -360,12 +361,22 @@ internal static class StrictParser
         var rangeCount = 0;
         foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) rangeCount++;
         if (rangeCount < 2) return;
-        var ranges = new ProgramOperation[rangeCount];
+        // A per-thread scratch array and an insertion sort (programs hold a handful of ranges): no allocation, no
+        // comparison delegate. Start then source line is a total order, so the result is the one a stable sort gives.
+        var ranges = t_ranges is { } cached && cached.Length >= rangeCount ? cached : new ProgramOperation[Math.Max(16, rangeCount)];
+        t_ranges = null;
         var n = 0;
-        foreach (var op in ops) if (op.Kind == OperationKind.RemoveLines) ranges[n++] = op;
-        Array.Sort(ranges, ByStartThenLine);
+        foreach (var op in ops)
+        {
+            if (op.Kind != OperationKind.RemoveLines) continue;
+            var j = n++;
+            if (rangeCount > 32) { ranges[j] = op; continue; } // sorted below instead (insertion sort is quadratic)
+            while (j > 0 && ByStartThenLine(ranges[j - 1], op) > 0) { ranges[j] = ranges[j - 1]; j--; }
+            ranges[j] = op;
+        }
+        if (rangeCount > 32) Array.Sort(ranges, 0, rangeCount, Comparer<ProgramOperation>.Create(ByStartThenLine));
         var furthest = ranges[0];
-        for (var k = 1; k < ranges.Length; k++)
+        for (var k = 1; k < rangeCount; k++)
         {
             var r = ranges[k];
             if (r.Start <= furthest.End)
@@ -373,10 +384,12 @@ internal static class StrictParser
                     Msg("lines {0}..{1} are also removed by line {2}", r.Start, Math.Min(r.End, furthest.End), furthest.SourceLine));
             if (r.End > furthest.End) furthest = r;
         }
+        Array.Clear(ranges, 0, rangeCount); // keep no operations alive
+        if (ranges.Length <= 1024) t_ranges = ranges;
     }
 
-    private static readonly Comparison<ProgramOperation> ByStartThenLine =
-        static (x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.SourceLine.CompareTo(y.SourceLine);
+    private static int ByStartThenLine(ProgramOperation x, ProgramOperation y) =>
+        x.Start != y.Start ? x.Start.CompareTo(y.Start) : x.SourceLine.CompareTo(y.SourceLine);
 
     // Messages are formatted only on the failure path; interpolated strings in the hot parsing methods would cost
     // every call (their handler locals are zeroed in the method prologue).

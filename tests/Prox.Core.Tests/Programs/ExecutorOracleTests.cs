@@ -74,6 +74,43 @@ public class ExecutorOracleTests
     }
 
     [Theory]
+    [InlineData(0)] // SimdPath.Best (internal enum: passed as its value)
+    [InlineData(1)] // SimdPath.Vector128
+    [InlineData(2)] // SimdPath.Scalar
+    public void Every_code_path_counts_words_and_locates_newlines_like_the_scalar_oracle(int pathValue)
+    {
+        var path = (SimdPath)pathValue;
+        // The portable 128-bit path is what ARM64 and x64 without AVX2 run; here it is forced on any machine.
+        var rng = new Random(37 + (int)path);
+        for (var i = 0; i < 10_000; i++)
+        {
+            var s = RandomText(rng);
+            var start = rng.Next(0, Math.Min(s.Length, 3) + 1); // unaligned starts too
+            var piece = s.AsSpan(start);
+            var expected = OracleWords(piece.ToString());
+            var whole = true;
+            Assert.Equal(expected, PyText.CountWords(piece, ref whole, path));
+            // Piece by piece, after a character that may or may not be whitespace.
+            var prev = rng.Next(2) == 0;
+            var joined = piece.Length > 0 && !prev && !PyText.IsWhiteSpace(piece[0]); // its first word started before
+            var sum = 0;
+            for (var at = 0; at < piece.Length;)
+            {
+                var len = Math.Min(piece.Length - at, rng.Next(1, 80));
+                sum += PyText.CountWords(piece.Slice(at, len), ref prev, path);
+                at += len;
+            }
+            Assert.Equal(expected - (joined ? 1 : 0), sum);
+            var pieceText = piece.ToString();
+            var all = Enumerable.Range(0, pieceText.Length).Where(k => pieceText[k] == '\n').ToArray();
+            var targets = Enumerable.Range(-1, all.Length + 3).Where(_ => rng.Next(3) == 0).Select(k => (long)k).ToArray();
+            var located = new int[targets.Length];
+            Assert.Equal(all.Length, PyText.LocateNewlines(piece, targets, located, path));
+            Assert.Equal(targets.Select(k => k >= 0 && k < all.Length ? all[k] : -1), located);
+        }
+    }
+
+    [Theory]
     [InlineData(ProgramDialect.Strict)]
     [InlineData(ProgramDialect.Reference)]
     public void Chunk_results_match_a_plain_executor(ProgramDialect dialect)
