@@ -74,7 +74,7 @@ internal static class RefineBench
                 case "--threads": threads = int.Parse(args[++i]); break;
                 case "--tokenizer": tokenizer = args[++i]; break;
                 case "--dialect": dialect = Enum.Parse<ProgramDialect>(args[++i], ignoreCase: true); break;
-                case "--threads-cpu": break;
+                case "--threads-cpu": case "--gc": break;
             }
         }
         if (input is null || output is null)
@@ -95,6 +95,9 @@ internal static class RefineBench
         Console.WriteLine($"| {Path.GetFileName(input)} | {threads} | {tokenizer} | {sizes[0] / 1e6 / s:N1} | {sizes[1] / 1e6 / s:N1} | " +
                           $"{summary.DocumentsIn / s:N0} | {sizes[0] / 1e6 / cpu:N1} | {PeakRssMb():N0} | {summary.DocumentsOut:N0}/{summary.DocumentsIn:N0} |");
         if (args.Contains("--threads-cpu")) PrintThreadCpu();
+        if (args.Contains("--gc"))
+            Console.Error.WriteLine($"  GC: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}, " +
+                                    $"paused {GC.GetTotalPauseDuration().TotalSeconds:F2} s, allocated {GC.GetTotalAllocatedBytes() / 1e9:F1} GB");
         return 0;
     }
 

@@ -122,6 +122,26 @@ public sealed class DocumentRefiner
     internal void RefineBatch(IReadOnlyList<RefinedDocument> docs, bool singleThread = false)
     {
         var threads = singleThread ? 1 : _options.Threads;
+        if (threads == 1 && _generator.SupportsConcurrentCalls && docs.Count > 1)
+        {
+            // A generator that may be called concurrently (rules) works request by request and gains nothing from
+            // batches, so on one thread each document goes through every stage before the next: its text stays in
+            // the CPU cache from the token count through both stages, and the generator can reuse what it computed
+            // for the doc stage in the chunk stage. A batching generator (a language model) gets whole batches.
+            var one = new RefinedDocument[1];
+            foreach (var d in docs)
+            {
+                one[0] = d;
+                RefineStageByStage(one, 1);
+            }
+            return;
+        }
+        RefineStageByStage(docs, threads);
+    }
+
+    /// <summary>Refines <paramref name="docs"/> stage by stage, each step over the whole list.</summary>
+    private void RefineStageByStage(IReadOnlyList<RefinedDocument> docs, int threads)
+    {
         var dialect = _options.Dialect;
         var executor = _options.Executor;
         For(threads, docs.Count, i =>
