@@ -1,4 +1,8 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Json;
 
@@ -10,8 +14,6 @@ namespace Prox.Corpus;
 /// </summary>
 internal sealed class Utf8Output : IDisposable
 {
-    private static readonly SearchValues<byte> NeedsEscape = SearchValues.Create(
-        [.. Enumerable.Range(0, 0x20).Select(i => (byte)i), (byte)'"', (byte)'\\']);
     private static ReadOnlySpan<byte> Hex => "0123456789abcdef"u8;
 
     private byte[] _buf;
@@ -37,8 +39,43 @@ internal sealed class Utf8Output : IDisposable
         _buf[_pos++] = b;
     }
 
-    private static readonly SearchValues<char> NeedsEscapeChar = SearchValues.Create(
-        [.. Enumerable.Range(0, 0x20).Select(i => (char)i), '"', '\\']);
+    /// <summary>Index of the first character of <paramref name="s"/> that JSON must escape, or -1 (see
+    /// <see cref="JsonStrings.IndexOfSpecial"/>: the same three compares, on UTF-16).</summary>
+    internal static int IndexOfEscape(ReadOnlySpan<char> s)
+    {
+        ref ushort start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
+        int i = 0, n = s.Length;
+        if (Vector256.IsHardwareAccelerated && n >= 16)
+        {
+            var quote = Vector256.Create((ushort)'"');
+            var backslash = Vector256.Create((ushort)'\\');
+            var space = Vector256.Create((ushort)0x20);
+            for (; i <= n - 16; i += 16)
+            {
+                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
+                var hit = Vector256.Equals(v, quote) | Vector256.Equals(v, backslash) | Vector256.LessThan(v, space);
+                if (hit != Vector256<ushort>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var quote = Vector128.Create((ushort)'"');
+            var backslash = Vector128.Create((ushort)'\\');
+            var space = Vector128.Create((ushort)0x20);
+            for (; i <= n - 8; i += 8)
+            {
+                var v = Vector128.LoadUnsafe(ref start, (nuint)i);
+                var hit = Vector128.Equals(v, quote) | Vector128.Equals(v, backslash) | Vector128.LessThan(v, space);
+                if (hit != Vector128<ushort>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
+            }
+        }
+        for (; i < n; i++)
+        {
+            char c = s[i];
+            if (c == '"' || c == '\\' || c < (char)0x20) return i;
+        }
+        return -1;
+    }
 
     /// <summary>Writes <paramref name="text"/> as a JSON string (quotes included): UTF-8, escaping only <c>"</c>,
     /// <c>\</c> and control characters. Lone surrogates become U+FFFD.</summary>
@@ -50,7 +87,7 @@ internal sealed class Utf8Output : IDisposable
         ReadOnlySpan<char> rest = text;
         while (true)
         {
-            int i = rest.IndexOfAny(NeedsEscapeChar);
+            int i = IndexOfEscape(rest);
             var run = i < 0 ? rest : rest[..i];
             Ensure(run.Length * 3);
             System.Text.Unicode.Utf8.FromUtf16(run, _buf.AsSpan(_pos), out _, out int written, replaceInvalidSequences: true);
@@ -68,7 +105,7 @@ internal sealed class Utf8Output : IDisposable
         Write((byte)'"');
         while (true)
         {
-            int i = utf8.IndexOfAny(NeedsEscape);
+            int i = JsonStrings.IndexOfSpecial(utf8);
             if (i < 0)
             {
                 Write(utf8);
