@@ -105,16 +105,21 @@ internal sealed class TextProfile
     }
 
     // Character classes, in the priority order of the per-character tests below (white space, letter, digit,
-    // separator, '#', '…', '.'); Upper only together with Letter.
+    // separator, '#', '…', '.'); Upper only together with Letter. Each class is one bit, so a block's mask of a class
+    // is one vector AND/compare away from its class bytes.
     private const byte Space = 1, Letter = 2, Upper = 4, Digit = 8, Separator = 16, Hash = 32, Ellipsis = 64, Dot = 128;
 
-    /// <summary>The class of every ASCII character, computed once by the same tests <see cref="Classify"/> runs.</summary>
-    private static readonly byte[] AsciiClasses = BuildAsciiClasses();
+    /// <summary>
+    /// The class of every UTF-16 code unit (64 KiB), computed once by <see cref="Classify"/>: a non-ASCII character
+    /// costs one load instead of the <see cref="char"/> tests (about a third of the blocks of 16 characters of a
+    /// Common Crawl page hold one).
+    /// </summary>
+    private static readonly byte[] Classes = BuildClasses();
 
-    private static byte[] BuildAsciiClasses()
+    private static byte[] BuildClasses()
     {
-        var table = new byte[128];
-        for (int c = 0; c < table.Length; c++) table[c] = Classify((char)c);
+        var table = new byte[char.MaxValue + 1];
+        for (int c = 0; c <= char.MaxValue; c++) table[c] = Classify((char)c);
         return table;
     }
 
@@ -131,13 +136,15 @@ internal sealed class TextProfile
         return 0;
     }
 
+    private static bool IsSpace(char c) => Classes[c] == Space;
+
     private static LineProfile ProfileLine(string text, int start, int length)
     {
         var p = new LineProfile { Start = start, Length = length };
         var span = text.AsSpan(start, length);
         int a = 0, b = span.Length;
-        while (a < b && char.IsWhiteSpace(span[a])) a++;
-        while (b > a && char.IsWhiteSpace(span[b - 1])) b--;
+        while (a < b && IsSpace(span[a])) a++;
+        while (b > a && IsSpace(span[b - 1])) b--;
         p.TrimStart = start + a;
         p.TrimLength = b - a;
         var t = span[a..b];
@@ -145,14 +152,16 @@ internal sealed class TextProfile
 
         var c = new LineCounts();
         int at = 0;
-        if (VectorBlocks)
+        for (; at + 16 <= t.Length; at += 16) c.Block(t, at, t.Slice(at, 16));
+        if (at < t.Length)
         {
-            // Blocks of 16 ASCII characters through SIMD masks; a block holding another character, and the tail,
-            // go through the per-character loop, which continues the same word state.
-            for (; at + 16 <= t.Length; at += 16)
-                if (!c.AsciiBlock(t, at)) c.Chars(t, at, at + 16);
+            // The tail goes through the same block code, padded with spaces: a space after the line's last word ends
+            // it just as the end of the line does, and a padded lane is no dot, digit or letter.
+            Span<char> padded = stackalloc char[16];
+            padded.Fill(' ');
+            t[at..].CopyTo(padded);
+            c.Block(t, at, padded);
         }
-        c.Chars(t, at, t.Length);
         if (c.InWord && c.WordHasLetter) c.Alphabetic++;
         p.Words = c.Words; p.WordChars = c.WordChars; p.Letters = c.Letters; p.Upper = c.Upper; p.Digits = c.Digits;
         p.Separators = c.Separators; p.AlphabeticWords = c.Alphabetic; p.Hashes = c.Hashes; p.Ellipses = c.Ellipses;
@@ -163,12 +172,12 @@ internal sealed class TextProfile
     }
 
     /// <summary>
-    /// Whether the SIMD block path agrees with <see cref="Classify"/> on every ASCII character: white space is exactly
+    /// Whether the SIMD ASCII masks agree with <see cref="Classify"/> on every ASCII character: white space is exactly
     /// \t…\r and ' ', letters A–Z/a–z (upper case A–Z), digits 0–9, and '|', '#', '.' the only ASCII separator, hash
-    /// and dot. Checked once against the table; if the runtime's character data ever disagreed, the per-character loop
-    /// would do all the work.
+    /// and dot. Checked once against the table; if the runtime's character data ever disagreed, every block would take
+    /// its classes from the table.
     /// </summary>
-    private static readonly bool VectorBlocks = Vector128.IsHardwareAccelerated && BlockMasksMatchClasses();
+    private static readonly bool AsciiMasks = BlockMasksMatchClasses();
 
     private static bool BlockMasksMatchClasses()
     {
@@ -179,102 +188,97 @@ internal sealed class TextProfile
                 : c is >= 'a' and <= 'z' ? Letter
                 : c is >= '0' and <= '9' ? Digit
                 : c == '|' ? Separator : c == '#' ? Hash : c == '.' ? Dot : (byte)0;
-            if (AsciiClasses[c] != expected) return false;
+            if (Classes[c] != expected) return false;
         }
         return true;
     }
 
-    /// <summary>The running counts of one line's profile and its word state (in a word; the word has a letter).</summary>
+    /// <summary>
+    /// The running counts of one line's profile and its state at the end of the last block: in a word, the word has a
+    /// letter, the last character is a dot.
+    /// </summary>
     private struct LineCounts
     {
         public int Words, WordChars, Letters, Upper, Digits, Separators, Alphabetic, Hashes, Ellipses;
-        public bool InWord, WordHasLetter;
-
-        /// <summary>Characters <paramref name="from"/> … <paramref name="to"/>-1 of the trimmed line <paramref name="t"/>, one by one.</summary>
-        public void Chars(ReadOnlySpan<char> t, int from, int to)
-        {
-            var classes = AsciiClasses;
-            for (int i = from; i < to; i++)
-            {
-                char c = t[i];
-                int k = c < 128 ? classes[c] : Classify(c);
-                if (k == Space)
-                {
-                    if (InWord && WordHasLetter) Alphabetic++;
-                    InWord = false;
-                    continue;
-                }
-                if (!InWord) { InWord = true; WordHasLetter = false; Words++; }
-                WordChars++;
-                if (k == 0) continue;
-                if ((k & Letter) != 0)
-                {
-                    Letters++;
-                    WordHasLetter = true;
-                    Upper += k >> 2; // Upper is bit 2 and Letter|Upper = 6: 1 for an upper-case letter
-                }
-                else if (k == Digit) Digits++;
-                else if (k == Separator) Separators++;
-                else if (k == Hash) Hashes++;
-                else if (k == Ellipsis) Ellipses++;
-                else if (IsEllipsisDots(t, i)) Ellipses++;
-            }
-        }
+        public bool InWord, WordHasLetter, PreviousDot;
 
         /// <summary>A '.' at <paramref name="i"/> that starts a run of at least three dots.</summary>
         private static bool IsEllipsisDots(ReadOnlySpan<char> t, int i) =>
             (i == 0 || t[i - 1] != '.') && i + 2 < t.Length && t[i + 1] == '.' && t[i + 2] == '.';
 
         /// <summary>
-        /// Characters <paramref name="at"/> … at+15 of <paramref name="t"/> when all are ASCII (else false, nothing
-        /// counted): one bit per character for each class, counted with popcount; the words are the runs of non-space
-        /// bits, a run touching the block's ends continuing the word state across blocks.
+        /// The 16 characters <paramref name="block"/>, which are characters <paramref name="at"/> … at+15 of the
+        /// trimmed line <paramref name="t"/> (the last block padded with spaces past its end): one bit per character
+        /// for each class — from SIMD range tests when all 16 are ASCII, else from the class table — counted with
+        /// popcount; the words are the runs of non-space bits, a run touching the block's ends continuing the word
+        /// state across blocks. Dots are looked up in <paramref name="t"/> (a run of three may cross blocks).
         /// </summary>
-        public bool AsciiBlock(ReadOnlySpan<char> t, int at)
+        public void Block(ReadOnlySpan<char> t, int at, ReadOnlySpan<char> block)
         {
-            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t));
-            var v0 = Vector128.LoadUnsafe(ref src, (nuint)at);
-            var v1 = Vector128.LoadUnsafe(ref src, (nuint)at + 8);
-            if (((v0 | v1) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero) return false;
-            var b = Vector128.Narrow(v0, v1);
-            uint space = (Vector128.Equals(b, Vector128.Create((byte)' '))
-                          | Vector128.LessThanOrEqual(b - Vector128.Create((byte)9), Vector128.Create((byte)4))).ExtractMostSignificantBits();
-            uint letter = Vector128.LessThanOrEqual((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
-            uint upper = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'A'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
-            uint digit = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'0'), Vector128.Create((byte)9)).ExtractMostSignificantBits();
-            uint pipe = Vector128.Equals(b, Vector128.Create((byte)'|')).ExtractMostSignificantBits();
-            uint hash = Vector128.Equals(b, Vector128.Create((byte)'#')).ExtractMostSignificantBits();
-            uint dot = Vector128.Equals(b, Vector128.Create((byte)'.')).ExtractMostSignificantBits();
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(block));
+            var v0 = Vector128.LoadUnsafe(ref src);
+            var v1 = Vector128.LoadUnsafe(ref src, 8);
+            uint space, letter, upper, digit, separator, hash, ellipsis, dot;
+            if (AsciiMasks && Vector128.IsHardwareAccelerated && ((v0 | v1) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+            {
+                var b = Vector128.Narrow(v0, v1);
+                space = (Vector128.Equals(b, Vector128.Create((byte)' '))
+                         | Vector128.LessThanOrEqual(b - Vector128.Create((byte)9), Vector128.Create((byte)4))).ExtractMostSignificantBits();
+                letter = Vector128.LessThanOrEqual((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
+                upper = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'A'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
+                digit = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'0'), Vector128.Create((byte)9)).ExtractMostSignificantBits();
+                separator = Vector128.Equals(b, Vector128.Create((byte)'|')).ExtractMostSignificantBits();
+                hash = Vector128.Equals(b, Vector128.Create((byte)'#')).ExtractMostSignificantBits();
+                dot = Vector128.Equals(b, Vector128.Create((byte)'.')).ExtractMostSignificantBits();
+                ellipsis = 0;
+            }
+            else
+            {
+                // Class bytes from the table, then one mask per class bit.
+                var classes = Classes;
+                Vector128<byte> cls = default;
+                ref byte k = ref Unsafe.As<Vector128<byte>, byte>(ref cls);
+                for (int i = 0; i < 16; i++) Unsafe.Add(ref k, i) = classes[block[i]];
+                space = Vector128.Equals(cls, Vector128.Create(Space)).ExtractMostSignificantBits();
+                letter = Vector128.Equals(cls & Vector128.Create(Letter), Vector128.Create(Letter)).ExtractMostSignificantBits();
+                upper = Vector128.Equals(cls & Vector128.Create(TextProfile.Upper), Vector128.Create(TextProfile.Upper)).ExtractMostSignificantBits();
+                digit = Vector128.Equals(cls, Vector128.Create(Digit)).ExtractMostSignificantBits();
+                separator = Vector128.Equals(cls, Vector128.Create(Separator)).ExtractMostSignificantBits();
+                hash = Vector128.Equals(cls, Vector128.Create(Hash)).ExtractMostSignificantBits();
+                ellipsis = Vector128.Equals(cls, Vector128.Create(Ellipsis)).ExtractMostSignificantBits();
+                dot = Vector128.Equals(cls, Vector128.Create(Dot)).ExtractMostSignificantBits();
+            }
 
             uint ns = ~space & 0xFFFF;
             WordChars += BitOperations.PopCount(ns);
             Letters += BitOperations.PopCount(letter);
             Upper += BitOperations.PopCount(upper);
             Digits += BitOperations.PopCount(digit);
-            Separators += BitOperations.PopCount(pipe);
+            Separators += BitOperations.PopCount(separator);
             Hashes += BitOperations.PopCount(hash);
-            for (; dot != 0; dot &= dot - 1)
-                if (IsEllipsisDots(t, at + BitOperations.TrailingZeroCount(dot))) Ellipses++;
+            Ellipses += BitOperations.PopCount(ellipsis);
 
-            // A word starts at a non-space bit whose previous character (the previous block's last, for bit 0) is space.
-            Words += BitOperations.PopCount(ns & ~((ns << 1) | (InWord ? 1u : 0u)));
-            if (InWord && (ns & 1) == 0)
-            {
-                if (WordHasLetter) Alphabetic++;
-                InWord = false;
-            }
-            for (uint m = ns; m != 0;)
-            {
-                uint low = m & (0u - m);
-                uint run = m & ~(m + low); // the lowest run of non-space bits
-                bool has = (run & letter) != 0;
-                if (low == 1 && InWord) has |= WordHasLetter; // the word from the previous block goes on
-                if ((run & 0x8000) != 0) { InWord = true; WordHasLetter = has; } // and this one into the next block
-                else if (has) Alphabetic++;
-                m &= ~run;
-            }
-            if ((ns & 0x8000) == 0) InWord = false;
-            return true;
+            // Runs of three or more dots, counted at their first dot: a dot after no dot (the previous block's last
+            // character for bit 0) with dots at the next two bits. A run starting at bit 14 or 15 needs the next
+            // block's characters: looked up in the line (rare).
+            uint dotStarts = dot & ~((dot << 1) | (PreviousDot ? 1u : 0u));
+            Ellipses += BitOperations.PopCount(dotStarts & (dot >> 1) & (dot >> 2));
+            for (uint edge = dotStarts & 0xC000; edge != 0; edge &= edge - 1)
+                if (IsEllipsisDots(t, at + BitOperations.TrailingZeroCount(edge))) Ellipses++;
+            PreviousDot = (dot & 0x8000) != 0;
+
+            // Words without a branch per word: bit 0 of x stands for the previous block's last character (in a word
+            // or not), bits 1–16 for this block. A word starts at a non-space bit after a space bit.
+            uint x = (ns << 1) | (InWord ? 1u : 0u);
+            Words += BitOperations.PopCount(x & ~(x << 1) & ~1u);
+            // Adding the letter bits (a subset of x) to x carries out of exactly the runs holding a letter, onto the
+            // space bit just past the run's end: bits 1–16 are words with a letter that ended in this block, bit 17 the
+            // word going on into the next block.
+            uint y = (letter << 1) | (InWord && WordHasLetter ? 1u : 0u);
+            uint carried = (x + y) & ~x;
+            Alphabetic += BitOperations.PopCount(carried & 0x1FFFF);
+            InWord = (ns & 0x8000) != 0;
+            WordHasLetter = (carried & 0x20000) != 0;
         }
     }
 
