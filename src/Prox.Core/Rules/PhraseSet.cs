@@ -16,16 +16,16 @@ namespace Prox.Rules;
 /// lists here — in a bitmap of the folded windows at the phrases' first S offsets (read as one 32-bit load each, no
 /// per-character rolling hash). A window that passes is confirmed with
 /// <see cref="MemoryExtensions.StartsWith(ReadOnlySpan{char}, ReadOnlySpan{char}, StringComparison)"/> at each of the S
-/// starts it could belong to, against the phrases whose first character is the candidate's, upper-cased (every phrase
-/// starts with an ASCII character). Phrases with non-ASCII characters are only tried on lines holding one (none of
-/// their characters folds to ASCII).
+/// starts it could belong to, against the phrases whose fold agrees with the line's there (every phrase starts with an
+/// ASCII character, so the first folded character picks a short list).
 /// </para>
 /// </summary>
 internal sealed class PhraseSet
 {
     private const int Window = 4, HashBits = 14;
     private readonly ulong[] _windows = new ulong[(1 << HashBits) / 64];
-    private readonly string[][] _byFirst = new string[128][];
+    /// <summary>The phrases (and their folds) by the fold of their first character.</summary>
+    private readonly (string Phrase, byte[] Folded)[][] _byFirst = new (string, byte[])[128][];
     private readonly int _stride;
 
     public PhraseSet(IReadOnlyList<string> phrases)
@@ -33,15 +33,14 @@ internal sealed class PhraseSet
         if (phrases.Count == 0) throw new ArgumentException("no phrases", nameof(phrases));
         for (int c = 0; c < _byFirst.Length; c++) _byFirst[c] = [];
         _stride = phrases.Min(p => p.Length) - Window + 1;
-        // ASCII phrases first, so that an ASCII-only line stops before the others.
-        foreach (var p in phrases.OrderBy(p => Ascii.IsValid(p) ? 0 : 1))
+        foreach (var p in phrases)
         {
             if (p.Length < Window || p[0] >= 128)
                 throw new ArgumentException($"phrase '{p}' is shorter than the window or starts with a non-ASCII character", nameof(phrases));
-            ref var bucket = ref _byFirst[char.ToLowerInvariant(p[0])];
-            bucket = [.. bucket, p];
-            Span<byte> folded = stackalloc byte[p.Length];
+            var folded = new byte[p.Length];
             FoldLine(p, folded);
+            ref var bucket = ref _byFirst[folded[0]];
+            bucket = [.. bucket, (p, folded)];
             for (int offset = 0; offset < _stride; offset++)
             {
                 uint b = Bucket(MemoryMarshal.Read<uint>(folded[offset..]));
@@ -113,31 +112,30 @@ internal sealed class PhraseSet
     public bool Occurs(ReadOnlySpan<char> text, ReadOnlySpan<byte> folded)
     {
         if (folded.Length < text.Length) throw new ArgumentException("the folded line is shorter than the line", nameof(folded));
+        folded = folded[..text.Length];
         var windows = _windows;
         int stride = _stride;
-        int ascii = -1; // whether text is ASCII: -1 = not known yet (only asked once a window passes the bitmap)
         ref byte f = ref MemoryMarshal.GetReference(folded);
         for (int j = 0; j <= text.Length - Window; j += stride)
         {
             uint b = Bucket(Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref f, j)));
             if ((windows[b >> 6] & (1UL << (int)b)) == 0) continue;
-            if (ascii < 0) ascii = Ascii.IsValid(text) ? 1 : 0;
             // The window may sit at any of the first `stride` offsets of a phrase.
             for (int s = Math.Max(0, j - stride + 1); s <= j; s++)
-                if (StartsWithPhrase(text[s..], ascii == 1)) return true;
+                if (StartsWithPhrase(text[s..], folded[s..])) return true;
         }
         return false;
     }
 
-    private bool StartsWithPhrase(ReadOnlySpan<char> at, bool asciiText)
+    /// <summary>
+    /// Whether <paramref name="at"/> starts with a phrase (OrdinalIgnoreCase): the folds must agree first (equal
+    /// ignoring case implies equal folds), which turns most common-word candidates away without the string comparison.
+    /// </summary>
+    private bool StartsWithPhrase(ReadOnlySpan<char> at, ReadOnlySpan<byte> folded)
     {
-        char first = char.ToUpperInvariant(at[0]);
-        if (first >= 128) return false;
-        foreach (var p in _byFirst[char.ToLowerInvariant(first)])
-        {
-            if (asciiText && !Ascii.IsValid(p)) break; // the non-ASCII phrases come last
-            if (at.StartsWith(p, StringComparison.OrdinalIgnoreCase)) return true;
-        }
+        if (folded[0] >= 128) return false;
+        foreach (var (phrase, foldedPhrase) in _byFirst[folded[0]])
+            if (folded.StartsWith(foldedPhrase) && at.StartsWith(phrase, StringComparison.OrdinalIgnoreCase)) return true;
         return false;
     }
 }

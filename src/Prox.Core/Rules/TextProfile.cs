@@ -91,17 +91,50 @@ internal sealed class TextProfile
 
     public static TextProfile Analyze(string text)
     {
-        int count = text.AsSpan().Count('\n') + 1;
-        var lines = new LineProfile[count];
+        var newlines = NewlineOffsets(text, out int count);
+        var lines = new LineProfile[count + 1];
         int start = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i <= count; i++)
         {
-            int end = text.AsSpan(start).IndexOf('\n');
-            end = end < 0 ? text.Length : start + end;
+            int end = i < count ? newlines[i] : text.Length;
             lines[i] = ProfileLine(text, start, end - start);
             start = end + 1;
         }
         return new TextProfile(text, lines);
+    }
+
+    [ThreadStatic] private static int[]? t_newlines;
+
+    /// <summary>
+    /// The offsets of every '\n' in <paramref name="text"/>, ascending, in this thread's buffer (<paramref name="count"/>
+    /// of them): one vectorized pass with a bit per character, instead of a count and then one search per line.
+    /// </summary>
+    private static int[] NewlineOffsets(string text, out int count)
+    {
+        var offsets = t_newlines ??= new int[256];
+        int n = 0, i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text.AsSpan()));
+            var newline = Vector128.Create((ushort)'\n');
+            for (; i + 16 <= text.Length; i += 16)
+            {
+                uint mask = Vector128.Equals(Vector128.LoadUnsafe(ref src, (nuint)i), newline).ExtractMostSignificantBits()
+                            | (Vector128.Equals(Vector128.LoadUnsafe(ref src, (nuint)i + 8), newline).ExtractMostSignificantBits() << 8);
+                if (mask == 0) continue;
+                if (n + 16 > offsets.Length) Array.Resize(ref offsets, 2 * offsets.Length);
+                for (; mask != 0; mask &= mask - 1) offsets[n++] = i + BitOperations.TrailingZeroCount(mask);
+            }
+        }
+        for (; i < text.Length; i++)
+        {
+            if (text[i] != '\n') continue;
+            if (n == offsets.Length) Array.Resize(ref offsets, 2 * offsets.Length);
+            offsets[n++] = i;
+        }
+        t_newlines = offsets;
+        count = n;
+        return offsets;
     }
 
     // Character classes, in the priority order of the per-character tests below (white space, letter, digit,
@@ -152,15 +185,22 @@ internal sealed class TextProfile
 
         var c = new LineCounts();
         int at = 0;
-        for (; at + 16 <= t.Length; at += 16) c.Block(t, at, t.Slice(at, 16));
+        for (; at + 16 <= t.Length; at += 16) c.Block(t, at, t.Slice(at, 16), 0xFFFF);
         if (at < t.Length)
         {
-            // The tail goes through the same block code, padded with spaces: a space after the line's last word ends
-            // it just as the end of the line does, and a padded lane is no dot, digit or letter.
-            Span<char> padded = stackalloc char[16];
-            padded.Fill(' ');
-            t[at..].CopyTo(padded);
-            c.Block(t, at, padded);
+            // The tail goes through the same block code: the 16 characters from there in the text (the rest of the
+            // line and what follows it), or near the end of the text a copy padded with spaces; the lanes past the
+            // line count as spaces — a space after the line's last word ends it just as the end of the line does.
+            uint valid = (1u << (t.Length - at)) - 1;
+            int from = p.TrimStart + at;
+            if (from + 16 <= text.Length) c.Block(t, at, text.AsSpan(from, 16), valid);
+            else
+            {
+                Span<char> padded = stackalloc char[16];
+                padded.Fill(' ');
+                t[at..].CopyTo(padded);
+                c.Block(t, at, padded, valid);
+            }
         }
         if (c.InWord && c.WordHasLetter) c.Alphabetic++;
         p.Words = c.Words; p.WordChars = c.WordChars; p.Letters = c.Letters; p.Upper = c.Upper; p.Digits = c.Digits;
@@ -208,12 +248,13 @@ internal sealed class TextProfile
 
         /// <summary>
         /// The 16 characters <paramref name="block"/>, which are characters <paramref name="at"/> … at+15 of the
-        /// trimmed line <paramref name="t"/> (the last block padded with spaces past its end): one bit per character
+        /// trimmed line <paramref name="t"/> in the lanes set in <paramref name="valid"/> (the others, past the line's
+        /// end, count as spaces whatever they hold): one bit per character
         /// for each class — from SIMD range tests when all 16 are ASCII, else from the class table — counted with
         /// popcount; the words are the runs of non-space bits, a run touching the block's ends continuing the word
         /// state across blocks. Dots are looked up in <paramref name="t"/> (a run of three may cross blocks).
         /// </summary>
-        public void Block(ReadOnlySpan<char> t, int at, ReadOnlySpan<char> block)
+        public void Block(ReadOnlySpan<char> t, int at, ReadOnlySpan<char> block, uint valid)
         {
             ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(block));
             var v0 = Vector128.LoadUnsafe(ref src);
@@ -248,6 +289,10 @@ internal sealed class TextProfile
                 ellipsis = Vector128.Equals(cls, Vector128.Create(Ellipsis)).ExtractMostSignificantBits();
                 dot = Vector128.Equals(cls, Vector128.Create(Dot)).ExtractMostSignificantBits();
             }
+
+            // Lanes past the line's end count as spaces.
+            space |= ~valid & 0xFFFF;
+            letter &= valid; upper &= valid; digit &= valid; separator &= valid; hash &= valid; ellipsis &= valid; dot &= valid;
 
             uint ns = ~space & 0xFFFF;
             WordChars += BitOperations.PopCount(ns);

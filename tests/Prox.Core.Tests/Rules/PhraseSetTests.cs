@@ -12,7 +12,7 @@ namespace Prox.Tests.Rules;
 /// </summary>
 public class PhraseSetTests
 {
-    private const string Noise = "ab sS iIkK.,:»«éÉóÓäÄöÖñÑſıİK\u212Aµÿ←()-\t\u00A0©Ã";
+    private const string Noise = "ab sS iIkK.,:»«éÉóÓäÄöÖñÑſıİK\u212Aµÿ←()-\t\u00A0©Ã\uD83D\uDE00\0";
 
     [Fact]
     public void RuleListsMatchLikeContainsIgnoreCase()

@@ -38,6 +38,29 @@ public class TextProfileTests
         }
     }
 
+    [Fact]
+    public void LinesSplitOnNewlinesLikeStringSplit()
+    {
+        var random = new Random(99);
+        for (int round = 0; round < 500; round++)
+        {
+            var chars = new char[random.Next(0, 3000)];
+            double newlines = random.NextDouble();
+            for (int i = 0; i < chars.Length; i++) chars[i] = random.NextDouble() < newlines ? '\n' : "a \r."[random.Next(4)];
+            var text = new string(chars);
+            var profile = TextProfile.Analyze(text);
+            var expected = text.Split('\n');
+            Assert.Equal(expected.Length, profile.Lines.Length);
+            int start = 0;
+            for (int line = 0; line < expected.Length; line++)
+            {
+                Assert.Equal(start, profile.Lines[line].Start);
+                Assert.Equal(expected[line].Length, profile.Lines[line].Length);
+                start += expected[line].Length + 1;
+            }
+        }
+    }
+
     /// <summary>The counts of a trimmed line, straight from the <see cref="char"/> tests, one character at a time.</summary>
     private static (int, int, int, int, int, int, int, int, int) Reference(ReadOnlySpan<char> t)
     {
