@@ -136,12 +136,17 @@ internal static class DocumentRules
         }
     }
 
-    // Gopher's n-gram statistics over the lower-cased words, n-grams compared by hash (GramHash of the word hashes).
-    // Most n-grams of a text occur once, so each pass first sieves the positions through a two-bit-per-bucket bitmap
-    // (bucket seen once / seen twice, buckets from the n-gram hash): every position whose n-gram occurs twice or more
-    // lands in a bucket seen twice, so only those "candidates" are counted exactly, with a hash table. The counts of
-    // candidates equal the counts over all positions (equal hashes share a bucket) and every other position's n-gram
-    // occurs once, so the results are those of counting every position.
+    // Gopher's n-gram statistics over the lower-cased words, n-grams compared by hash (GramHash of the word hashes),
+    // n = 2 … 10, one level after the other.
+    // Level 2 hashes every position and first sieves the positions through a two-bit-per-bucket bitmap (bucket seen
+    // once / seen twice, buckets from the n-gram hash): every position whose 2-gram occurs twice or more lands in a
+    // bucket seen twice, so only those "candidates" are counted exactly, with a hash table. The counts of candidates
+    // equal the counts over all positions (equal hashes share a bucket) and every other position's 2-gram occurs once.
+    // Level n+1 then only looks at the positions whose n-gram occurs at least twice: an (n+1)-gram that occurs twice
+    // starts with an n-gram that occurs twice (at the same two positions), so every other position's (n+1)-gram occurs
+    // once. Most n-grams of a text occur once, and ever fewer as n grows, so levels 3 … 10 hash and count a small part
+    // of the positions. (Compared by hash, "occurs twice" means "hash occurs twice": the two agree unless two different
+    // n-grams of one document share a 64-bit hash, where hashing itself already departs from comparing the words.)
     private static void NGrams(string text, RulesOptions o, List<RuleFinding> found)
     {
         var scratch = t_nGramScratch ??= new NGramScratch();
@@ -154,55 +159,74 @@ internal static class DocumentRules
         var counts = scratch.Counter;
         var candidates = scratch.Candidates;
         var grams = scratch.Grams;
+        var slots = scratch.Slots;
 
-        for (int n = 2; n <= 4 && n - 2 < o.MaxTopNGramCharFraction.Count; n++)
+        // Levels 2 … topLast report the top n-gram, 5 … dupLast the duplicated n-grams; the levels in between are
+        // still counted, for the candidates of the next one.
+        int topLast = 1 + Math.Min(3, o.MaxTopNGramCharFraction.Count);
+        int dupLast = 4 + Math.Min(6, o.MaxDuplicateNGramCharFraction.Count);
+        int last = dupLast >= 5 ? dupLast : topLast;
+        int m = 0;
+        for (int n = 2; n <= last; n++)
         {
             if (n0 < n) break;
-            int m = scratch.Sieve(n0 - n + 1, n);
+            if (n == 2)
+            {
+                m = scratch.Sieve(n0 - 1, 2);
+                // The candidates' hashes to the front, in candidate order (candidates[k] >= k: nothing is overwritten
+                // before it is read).
+                for (int k = 0; k < m; k++) grams[k] = grams[candidates[k]];
+            }
+            else
+            {
+                // The positions whose (n-1)-gram occurs at least twice and that start an n-gram, in text order.
+                int kept = 0;
+                for (int k = 0; k < m; k++)
+                {
+                    int i = candidates[k];
+                    if (counts.Count(slots[k]) >= 2 && i <= n0 - n) candidates[kept++] = i;
+                }
+                m = kept;
+                for (int k = 0; k < m; k++) grams[k] = GramHash(hashes, candidates[k], n);
+            }
+
             counts.Reset(m);
             // As over all positions: the first position where some n-gram's running count exceeds every earlier
             // count. A position left out has count 1; the rule needs a count of 2, reached only at candidates.
             int bestCount = 0, bestAt = 0;
             for (int k = 0; k < m; k++)
             {
-                int i = candidates[k];
-                int c = ++counts.Count(counts.Slot(grams[i]));
-                if (c > bestCount) { bestCount = c; bestAt = i; }
-            }
-            if (bestCount < 2) continue;
-            int gramChars = 0;
-            for (int k = 0; k < n; k++) gramChars += lengths[bestAt + k];
-            double fraction = (double)gramChars * bestCount / totalChars;
-            double limit = o.MaxTopNGramCharFraction[n - 2];
-            if (fraction > limit) found.Add(new RuleFinding($"gopher.top_{n}gram_chars", fraction, ">", limit));
-        }
-
-        var slots = scratch.Slots;
-        for (int n = 5; n <= 10 && n - 5 < o.MaxDuplicateNGramCharFraction.Count; n++)
-        {
-            if (n0 < n) break;
-            int m = scratch.Sieve(n0 - n + 1, n);
-            counts.Reset(m);
-            for (int k = 0; k < m; k++)
-            {
-                int slot = counts.Slot(grams[candidates[k]]);
-                counts.Count(slot)++;
+                int slot = counts.Slot(grams[k]);
                 slots[k] = slot;
+                int c = ++counts.Count(slot);
+                if (c > bestCount) { bestCount = c; bestAt = candidates[k]; }
             }
-            // The words covered by an n-gram that occurs at least twice, each counted once: candidates come in
-            // text order, so remember where the last repeated n-gram so far ends.
-            long dupChars = 0;
-            int coveredUntil = 0;
-            for (int k = 0; k < m; k++)
+
+            if (n <= topLast && bestCount >= 2)
             {
-                if (counts.Count(slots[k]) < 2) continue;
-                int i = candidates[k];
-                for (int w = Math.Max(i, coveredUntil); w < i + n; w++) dupChars += lengths[w];
-                coveredUntil = i + n;
+                int gramChars = 0;
+                for (int k = 0; k < n; k++) gramChars += lengths[bestAt + k];
+                double fraction = (double)gramChars * bestCount / totalChars;
+                double limit = o.MaxTopNGramCharFraction[n - 2];
+                if (fraction > limit) found.Add(new RuleFinding($"gopher.top_{n}gram_chars", fraction, ">", limit));
             }
-            double fraction = (double)dupChars / totalChars;
-            double limit = o.MaxDuplicateNGramCharFraction[n - 5];
-            if (fraction > limit) found.Add(new RuleFinding($"gopher.duplicate_{n}gram_chars", fraction, ">", limit));
+            if (n >= 5 && n <= dupLast)
+            {
+                // The words covered by an n-gram that occurs at least twice, each counted once: candidates come in
+                // text order, so remember where the last repeated n-gram so far ends.
+                long dupChars = 0;
+                int coveredUntil = 0;
+                for (int k = 0; k < m; k++)
+                {
+                    if (counts.Count(slots[k]) < 2) continue;
+                    int i = candidates[k];
+                    for (int w = Math.Max(i, coveredUntil); w < i + n; w++) dupChars += lengths[w];
+                    coveredUntil = i + n;
+                }
+                double fraction = (double)dupChars / totalChars;
+                double limit = o.MaxDuplicateNGramCharFraction[n - 5];
+                if (fraction > limit) found.Add(new RuleFinding($"gopher.duplicate_{n}gram_chars", fraction, ">", limit));
+            }
         }
     }
 
