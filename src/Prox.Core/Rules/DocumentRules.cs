@@ -76,9 +76,9 @@ internal static class DocumentRules
         int i = 0;
         while (i < span.Length)
         {
-            while (i < span.Length && char.IsWhiteSpace(span[i])) i++;
+            while (i < span.Length && TextProfile.IsWhiteSpace(span[i])) i++;
             int s = i;
-            while (i < span.Length && !char.IsWhiteSpace(span[i])) i++;
+            while (i < span.Length && !TextProfile.IsWhiteSpace(span[i])) i++;
             if (i - s < 2 || i - s > 4) continue;
             var word = span[s..i];
             foreach (var stop in StopWords)

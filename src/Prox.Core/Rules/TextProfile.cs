@@ -70,21 +70,70 @@ internal sealed class TextProfile
     /// <summary>
     /// Fills <see cref="LineProfile.Hash"/> of every line (once). Only the repetition rules compare lines, so the
     /// profile leaves the hash out until one of them asks: FNV-1a is a chain of dependent multiplications, one per
-    /// character, and would otherwise set the pace of the whole profile.
+    /// character. Four lines are hashed side by side (four independent chains keep the multiplier busy): each round
+    /// runs as many characters as the shortest remaining line has left, then hands a finished lane the next line.
     /// </summary>
     public LineProfile[] EnsureLineHashes()
     {
         var lines = Lines;
         if (_linesHashed) return lines;
-        for (int i = 0; i < lines.Length; i++)
+        const ulong Basis = 14695981039346656037UL, Prime = 1099511628211UL;
+        var text = Text.AsSpan();
+        Span<int> line = stackalloc int[4], pos = stackalloc int[4], end = stackalloc int[4];
+        Span<ulong> hash = stackalloc ulong[4];
+        int next = 0, active = 0;
+        // Fill the lanes with the first non-blank lines; a lane without a line stays at pos == end.
+        for (int k = 0; k < 4; k++) active += Assign(lines, ref next, k, line, pos, end, hash) ? 1 : 0;
+        while (active > 0)
         {
-            if (lines[i].IsBlank) continue;
-            ulong hash = 14695981039346656037UL;
-            foreach (char c in Text.AsSpan(lines[i].TrimStart, lines[i].TrimLength)) hash = (hash ^ c) * 1099511628211UL;
-            lines[i].Hash = hash;
+            int steps = int.MaxValue;
+            for (int k = 0; k < 4; k++) if (line[k] >= 0) steps = Math.Min(steps, end[k] - pos[k]);
+            if (active == 4)
+            {
+                ulong h0 = hash[0], h1 = hash[1], h2 = hash[2], h3 = hash[3];
+                var s0 = text.Slice(pos[0], steps); var s1 = text.Slice(pos[1], steps);
+                var s2 = text.Slice(pos[2], steps); var s3 = text.Slice(pos[3], steps);
+                for (int j = 0; j < steps; j++)
+                {
+                    h0 = (h0 ^ s0[j]) * Prime; h1 = (h1 ^ s1[j]) * Prime;
+                    h2 = (h2 ^ s2[j]) * Prime; h3 = (h3 ^ s3[j]) * Prime;
+                }
+                hash[0] = h0; hash[1] = h1; hash[2] = h2; hash[3] = h3;
+            }
+            else
+            {
+                for (int k = 0; k < 4; k++)
+                {
+                    if (line[k] < 0) continue;
+                    ulong h = hash[k];
+                    foreach (char c in text.Slice(pos[k], steps)) h = (h ^ c) * Prime;
+                    hash[k] = h;
+                }
+            }
+            for (int k = 0; k < 4; k++)
+            {
+                if (line[k] < 0) continue;
+                pos[k] += steps;
+                if (pos[k] < end[k]) continue;
+                lines[line[k]].Hash = hash[k];
+                if (!Assign(lines, ref next, k, line, pos, end, hash)) active--;
+            }
         }
         _linesHashed = true;
         return lines;
+
+        // Hands lane k the next non-blank line from `next` on (false, lane emptied, when there is none).
+        static bool Assign(LineProfile[] lines, ref int next, int k, Span<int> line, Span<int> pos, Span<int> end, Span<ulong> hash)
+        {
+            while (next < lines.Length && lines[next].IsBlank) next++;
+            if (next == lines.Length) { line[k] = -1; return false; }
+            line[k] = next;
+            pos[k] = lines[next].TrimStart;
+            end[k] = lines[next].TrimStart + lines[next].TrimLength;
+            hash[k] = Basis;
+            next++;
+            return true;
+        }
     }
 
     public ReadOnlySpan<char> Trimmed(int line) => Text.AsSpan(Lines[line].TrimStart, Lines[line].TrimLength);
@@ -170,6 +219,9 @@ internal sealed class TextProfile
     }
 
     private static bool IsSpace(char c) => Classes[c] == Space;
+
+    /// <summary><see cref="char.IsWhiteSpace(char)"/>, through the class table (white space is the first class tested).</summary>
+    internal static bool IsWhiteSpace(char c) => Classes[c] == Space;
 
     private static LineProfile ProfileLine(string text, int start, int length)
     {

@@ -61,6 +61,35 @@ public class TextProfileTests
         }
     }
 
+    [Fact]
+    public void LineHashesAreFnv1aOfEachTrimmedLine()
+    {
+        var random = new Random(31);
+        for (int round = 0; round < 400; round++)
+        {
+            var text = new System.Text.StringBuilder();
+            int lines = random.Next(0, 40);
+            for (int line = 0; line < lines; line++)
+            {
+                int length = random.Next(3) == 0 ? 0 : random.Next(1, random.Next(2) == 0 ? 8 : 200);
+                for (int k = 0; k < length; k++) text.Append(" ab\tcé…"[random.Next(7)]);
+                text.Append('\n');
+            }
+            var profile = TextProfile.Analyze(text.ToString());
+            var hashed = profile.EnsureLineHashes();
+            for (int line = 0; line < hashed.Length; line++)
+            {
+                ulong expected = 0;
+                if (!hashed[line].IsBlank)
+                {
+                    expected = 14695981039346656037UL;
+                    foreach (char c in profile.Trimmed(line)) expected = (expected ^ c) * 1099511628211UL;
+                }
+                Assert.Equal(expected, hashed[line].Hash);
+            }
+        }
+    }
+
     /// <summary>The counts of a trimmed line, straight from the <see cref="char"/> tests, one character at a time.</summary>
     private static (int, int, int, int, int, int, int, int, int) Reference(ReadOnlySpan<char> t)
     {
