@@ -26,7 +26,7 @@ internal static class DocumentRules
             if (o.C4DropCurlyBracket && text.Contains('{')) found.Add(new RuleFinding("c4.curly_bracket", 1, "contains", 1));
             if (o.C4MinSentences > 0)
             {
-                int sentences = CountSentences(doc, c4Removed);
+                int sentences = CountSentences(doc, c4Removed, o.C4MinSentences);
                 if (sentences < o.C4MinSentences) found.Add(new RuleFinding("c4.min_sentences", sentences, "<", o.C4MinSentences));
             }
         }
@@ -419,21 +419,26 @@ internal static class DocumentRules
         public ref int Count(int slot) => ref _counts[slot];
     }
 
-    private static int CountSentences(TextProfile doc, bool[]? removed)
+    /// <summary>
+    /// Sentence ends in the lines the C4 line rules keep, counted up to <paramref name="enough"/> (the rule only
+    /// reports a count below it): a run of '.', '!', '?' followed by the end of the line, white space or a closing
+    /// quote. A vectorized search jumps from one such character to the next.
+    /// </summary>
+    internal static int CountSentences(TextProfile doc, bool[]? removed, int enough = int.MaxValue)
     {
         int sentences = 0;
         var lines = doc.Lines;
-        for (int i = 0; i < lines.Length; i++)
+        for (int i = 0; i < lines.Length && sentences < enough; i++)
         {
             if (lines[i].IsBlank || (removed is not null && removed[i])) continue;
             var t = doc.Trimmed(i);
-            for (int k = 0; k < t.Length; k++)
+            for (int k = t.IndexOfAny('.', '!', '?'); k >= 0;)
             {
-                char c = t[k];
-                if (c is not ('.' or '!' or '?')) continue;
                 bool atEnd = k + 1 == t.Length || char.IsWhiteSpace(t[k + 1]) || t[k + 1] is '"' or '\'' or '”' or '’';
                 bool runEnd = k + 1 == t.Length || t[k + 1] is not ('.' or '!' or '?');
                 if (atEnd && runEnd) sentences++;
+                int next = t[(k + 1)..].IndexOfAny('.', '!', '?');
+                k = next < 0 ? -1 : k + 1 + next;
             }
         }
         return sentences;
