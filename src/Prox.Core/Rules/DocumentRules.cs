@@ -64,12 +64,17 @@ internal static class DocumentRules
         if (alphaFraction < o.MinAlphabeticWordFraction) found.Add(new RuleFinding("gopher.alphabetic_words", alphaFraction, "<", o.MinAlphabeticWordFraction));
         if (o.MinStopWords > 0)
         {
-            int stop = CountStopWords(doc.Text, o.MinStopWords);
+            // With the repetition rules on, the n-gram statistics split the text into words anyway: count from that.
+            int stop = o.GopherRepetition ? CountStopWordsInWords(doc.Text, o.MinStopWords) : CountStopWords(doc.Text, o.MinStopWords);
             if (stop < o.MinStopWords) found.Add(new RuleFinding("gopher.stop_words", stop, "<", o.MinStopWords));
         }
     }
 
-    private static int CountStopWords(string text, int enough)
+    /// <summary>
+    /// Words (white-space separated) equal to a stop word ignoring case (OrdinalIgnoreCase), counted up to
+    /// <paramref name="enough"/>.
+    /// </summary>
+    internal static int CountStopWords(string text, int enough)
     {
         int count = 0;
         var span = text.AsSpan();
@@ -81,6 +86,26 @@ internal static class DocumentRules
             while (i < span.Length && !TextProfile.IsWhiteSpace(span[i])) i++;
             if (i - s < 2 || i - s > 4) continue;
             var word = span[s..i];
+            foreach (var stop in StopWords)
+            {
+                if (word.Equals(stop, StringComparison.OrdinalIgnoreCase)) { if (++count >= enough) return count; break; }
+            }
+        }
+        return count;
+    }
+
+    /// <summary><see cref="CountStopWords"/> from this thread's word split of <paramref name="text"/> (the same words: same white-space test).</summary>
+    internal static int CountStopWordsInWords(string text, int enough)
+    {
+        var scratch = t_nGramScratch ??= new NGramScratch();
+        int words = scratch.EnsureWords(text);
+        var starts = scratch.Starts;
+        var lengths = scratch.Lengths;
+        int count = 0;
+        for (int k = 0; k < words; k++)
+        {
+            if (lengths[k] < 2 || lengths[k] > 4) continue;
+            var word = text.AsSpan(starts[k], lengths[k]);
             foreach (var stop in StopWords)
             {
                 if (word.Equals(stop, StringComparison.OrdinalIgnoreCase)) { if (++count >= enough) return count; break; }
@@ -150,7 +175,7 @@ internal static class DocumentRules
     private static void NGrams(string text, RulesOptions o, List<RuleFinding> found)
     {
         var scratch = t_nGramScratch ??= new NGramScratch();
-        int n0 = scratch.Words(text);
+        int n0 = scratch.EnsureWords(text);
         var hashes = scratch.Hashes;
         var lengths = scratch.Lengths;
         long totalChars = 0;
@@ -274,6 +299,7 @@ internal static class DocumentRules
     {
         public ulong[] Hashes = [];
         public int[] Lengths = [];
+        public int[] Starts = [];
         public int[] Slots = [];
         public int[] Candidates = [];
         public ulong[] Grams = [];
@@ -317,20 +343,39 @@ internal static class DocumentRules
         }
 
         /// <summary>
+        /// <see cref="Words"/> of <paramref name="text"/>, unless the buffers already hold that string's words (the stop
+        /// words and the n-grams of one document both use them).
+        /// </summary>
+        public int EnsureWords(string text)
+        {
+            if (!ReferenceEquals(_wordsOf, text))
+            {
+                _wordCount = Words(text);
+                _wordsOf = text;
+            }
+            return _wordCount;
+        }
+
+        private string? _wordsOf;
+        private int _wordCount;
+
+        /// <summary>
         /// Splits <paramref name="text"/> into white-space separated words (<see cref="char.IsWhiteSpace"/>), hashing
         /// each lower-cased (<see cref="char.ToLowerInvariant"/>) with FNV-1a; ASCII characters go through tables
         /// built from the same calls. Returns the word count.
         /// </summary>
         public int Words(string text)
         {
+            _wordsOf = null;
             int max = text.Length / 2 + 1; // a word and the white space after it take at least two characters
             if (Hashes.Length < max)
             {
                 int size = Math.Max(max, 2 * Hashes.Length);
-                Hashes = new ulong[size]; Lengths = new int[size]; Slots = new int[size]; Candidates = new int[size]; Grams = new ulong[size];
+                Hashes = new ulong[size]; Lengths = new int[size]; Starts = new int[size]; Slots = new int[size]; Candidates = new int[size]; Grams = new ulong[size];
             }
             var hashes = Hashes;
             var lengths = Lengths;
+            var starts = Starts;
             var lower = AsciiLower;
             var span = text.AsSpan();
             int words = 0;
@@ -356,6 +401,7 @@ internal static class DocumentRules
                     }
                 }
                 hashes[words] = h;
+                starts[words] = s;
                 lengths[words++] = i - s;
             }
             return words;

@@ -48,6 +48,28 @@ public class NGramTests
         }
     }
 
+    [Fact]
+    public void StopWordsFromTheWordSplitMatchTheScan()
+    {
+        var random = new Random(808);
+        string[] pieces = ["the", "THE", "tHe", "wıth", "wİth", "with", "and", "an", "that", "have", "of", "be", "to", "x", "théé", "ſo", "withe", "oft"];
+        const string spaces = " \n\t\u00A0\u2003\u0085";
+        for (int round = 0; round < 3000; round++)
+        {
+            var text = new System.Text.StringBuilder();
+            int words = random.Next(0, 30);
+            for (int k = 0; k < words; k++)
+            {
+                text.Append(pieces[random.Next(pieces.Length)]);
+                if (random.Next(5) > 0) text.Append(spaces[random.Next(spaces.Length)]);
+            }
+            var s = text.ToString();
+            int enough = random.Next(1, 6);
+            Assert.Equal(DocumentRules.CountStopWords(s, enough), DocumentRules.CountStopWordsInWords(s, enough));
+            Assert.Equal(DocumentRules.CountStopWords(s, int.MaxValue), DocumentRules.CountStopWordsInWords(s, int.MaxValue));
+        }
+    }
+
     private static List<(string, double)> Reference(string text)
     {
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
