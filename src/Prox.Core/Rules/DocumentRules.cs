@@ -26,7 +26,7 @@ internal static class DocumentRules
             if (o.C4DropCurlyBracket && text.Contains('{')) found.Add(new RuleFinding("c4.curly_bracket", 1, "contains", 1));
             if (o.C4MinSentences > 0)
             {
-                int sentences = CountSentences(doc, c4Removed);
+                int sentences = CountSentences(doc, c4Removed, o.C4MinSentences);
                 if (sentences < o.C4MinSentences) found.Add(new RuleFinding("c4.min_sentences", sentences, "<", o.C4MinSentences));
             }
         }
@@ -64,23 +64,48 @@ internal static class DocumentRules
         if (alphaFraction < o.MinAlphabeticWordFraction) found.Add(new RuleFinding("gopher.alphabetic_words", alphaFraction, "<", o.MinAlphabeticWordFraction));
         if (o.MinStopWords > 0)
         {
-            int stop = CountStopWords(doc.Text, o.MinStopWords);
+            // With the repetition rules on, the n-gram statistics split the text into words anyway: count from that.
+            int stop = o.GopherRepetition ? CountStopWordsInWords(doc.Text, o.MinStopWords) : CountStopWords(doc.Text, o.MinStopWords);
             if (stop < o.MinStopWords) found.Add(new RuleFinding("gopher.stop_words", stop, "<", o.MinStopWords));
         }
     }
 
-    private static int CountStopWords(string text, int enough)
+    /// <summary>
+    /// Words (white-space separated) equal to a stop word ignoring case (OrdinalIgnoreCase), counted up to
+    /// <paramref name="enough"/>.
+    /// </summary>
+    internal static int CountStopWords(string text, int enough)
     {
         int count = 0;
         var span = text.AsSpan();
         int i = 0;
         while (i < span.Length)
         {
-            while (i < span.Length && char.IsWhiteSpace(span[i])) i++;
+            while (i < span.Length && TextProfile.IsWhiteSpace(span[i])) i++;
             int s = i;
-            while (i < span.Length && !char.IsWhiteSpace(span[i])) i++;
+            while (i < span.Length && !TextProfile.IsWhiteSpace(span[i])) i++;
             if (i - s < 2 || i - s > 4) continue;
             var word = span[s..i];
+            foreach (var stop in StopWords)
+            {
+                if (word.Equals(stop, StringComparison.OrdinalIgnoreCase)) { if (++count >= enough) return count; break; }
+            }
+        }
+        return count;
+    }
+
+    /// <summary><see cref="CountStopWords"/> from this thread's word split of <paramref name="text"/> (the same words: same white-space test).</summary>
+    internal static int CountStopWordsInWords(string text, int enough)
+    {
+        var scratch = t_nGramScratch ??= new NGramScratch();
+        int words = scratch.EnsureWords(text);
+        var starts = scratch.Starts;
+        var lengths = scratch.Lengths;
+        int count = 0;
+        for (int k = 0; k < words; k++)
+        {
+            if (lengths[k] < 2 || lengths[k] > 4) continue;
+            var word = text.AsSpan(starts[k], lengths[k]);
             foreach (var stop in StopWords)
             {
                 if (word.Equals(stop, StringComparison.OrdinalIgnoreCase)) { if (++count >= enough) return count; break; }
@@ -136,16 +161,21 @@ internal static class DocumentRules
         }
     }
 
-    // Gopher's n-gram statistics over the lower-cased words, n-grams compared by hash (GramHash of the word hashes).
-    // Most n-grams of a text occur once, so each pass first sieves the positions through a two-bit-per-bucket bitmap
-    // (bucket seen once / seen twice, buckets from the n-gram hash): every position whose n-gram occurs twice or more
-    // lands in a bucket seen twice, so only those "candidates" are counted exactly, with a hash table. The counts of
-    // candidates equal the counts over all positions (equal hashes share a bucket) and every other position's n-gram
-    // occurs once, so the results are those of counting every position.
+    // Gopher's n-gram statistics over the lower-cased words, n-grams compared by hash (GramHash of the word hashes),
+    // n = 2 … 10, one level after the other.
+    // Level 2 hashes every position and first sieves the positions through a two-bit-per-bucket bitmap (bucket seen
+    // once / seen twice, buckets from the n-gram hash): every position whose 2-gram occurs twice or more lands in a
+    // bucket seen twice, so only those "candidates" are counted exactly, with a hash table. The counts of candidates
+    // equal the counts over all positions (equal hashes share a bucket) and every other position's 2-gram occurs once.
+    // Level n+1 then only looks at the positions whose n-gram occurs at least twice: an (n+1)-gram that occurs twice
+    // starts with an n-gram that occurs twice (at the same two positions), so every other position's (n+1)-gram occurs
+    // once. Most n-grams of a text occur once, and ever fewer as n grows, so levels 3 … 10 hash and count a small part
+    // of the positions. (Compared by hash, "occurs twice" means "hash occurs twice": the two agree unless two different
+    // n-grams of one document share a 64-bit hash, where hashing itself already departs from comparing the words.)
     private static void NGrams(string text, RulesOptions o, List<RuleFinding> found)
     {
         var scratch = t_nGramScratch ??= new NGramScratch();
-        int n0 = scratch.Words(text);
+        int n0 = scratch.EnsureWords(text);
         var hashes = scratch.Hashes;
         var lengths = scratch.Lengths;
         long totalChars = 0;
@@ -154,55 +184,74 @@ internal static class DocumentRules
         var counts = scratch.Counter;
         var candidates = scratch.Candidates;
         var grams = scratch.Grams;
+        var slots = scratch.Slots;
 
-        for (int n = 2; n <= 4 && n - 2 < o.MaxTopNGramCharFraction.Count; n++)
+        // Levels 2 … topLast report the top n-gram, 5 … dupLast the duplicated n-grams; the levels in between are
+        // still counted, for the candidates of the next one.
+        int topLast = 1 + Math.Min(3, o.MaxTopNGramCharFraction.Count);
+        int dupLast = 4 + Math.Min(6, o.MaxDuplicateNGramCharFraction.Count);
+        int last = dupLast >= 5 ? dupLast : topLast;
+        int m = 0;
+        for (int n = 2; n <= last; n++)
         {
             if (n0 < n) break;
-            int m = scratch.Sieve(n0 - n + 1, n);
+            if (n == 2)
+            {
+                m = scratch.Sieve(n0 - 1, 2);
+                // The candidates' hashes to the front, in candidate order (candidates[k] >= k: nothing is overwritten
+                // before it is read).
+                for (int k = 0; k < m; k++) grams[k] = grams[candidates[k]];
+            }
+            else
+            {
+                // The positions whose (n-1)-gram occurs at least twice and that start an n-gram, in text order.
+                int kept = 0;
+                for (int k = 0; k < m; k++)
+                {
+                    int i = candidates[k];
+                    if (counts.Count(slots[k]) >= 2 && i <= n0 - n) candidates[kept++] = i;
+                }
+                m = kept;
+                for (int k = 0; k < m; k++) grams[k] = GramHash(hashes, candidates[k], n);
+            }
+
             counts.Reset(m);
             // As over all positions: the first position where some n-gram's running count exceeds every earlier
             // count. A position left out has count 1; the rule needs a count of 2, reached only at candidates.
             int bestCount = 0, bestAt = 0;
             for (int k = 0; k < m; k++)
             {
-                int i = candidates[k];
-                int c = ++counts.Count(counts.Slot(grams[i]));
-                if (c > bestCount) { bestCount = c; bestAt = i; }
-            }
-            if (bestCount < 2) continue;
-            int gramChars = 0;
-            for (int k = 0; k < n; k++) gramChars += lengths[bestAt + k];
-            double fraction = (double)gramChars * bestCount / totalChars;
-            double limit = o.MaxTopNGramCharFraction[n - 2];
-            if (fraction > limit) found.Add(new RuleFinding($"gopher.top_{n}gram_chars", fraction, ">", limit));
-        }
-
-        var slots = scratch.Slots;
-        for (int n = 5; n <= 10 && n - 5 < o.MaxDuplicateNGramCharFraction.Count; n++)
-        {
-            if (n0 < n) break;
-            int m = scratch.Sieve(n0 - n + 1, n);
-            counts.Reset(m);
-            for (int k = 0; k < m; k++)
-            {
-                int slot = counts.Slot(grams[candidates[k]]);
-                counts.Count(slot)++;
+                int slot = counts.Slot(grams[k]);
                 slots[k] = slot;
+                int c = ++counts.Count(slot);
+                if (c > bestCount) { bestCount = c; bestAt = candidates[k]; }
             }
-            // The words covered by an n-gram that occurs at least twice, each counted once: candidates come in
-            // text order, so remember where the last repeated n-gram so far ends.
-            long dupChars = 0;
-            int coveredUntil = 0;
-            for (int k = 0; k < m; k++)
+
+            if (n <= topLast && bestCount >= 2)
             {
-                if (counts.Count(slots[k]) < 2) continue;
-                int i = candidates[k];
-                for (int w = Math.Max(i, coveredUntil); w < i + n; w++) dupChars += lengths[w];
-                coveredUntil = i + n;
+                int gramChars = 0;
+                for (int k = 0; k < n; k++) gramChars += lengths[bestAt + k];
+                double fraction = (double)gramChars * bestCount / totalChars;
+                double limit = o.MaxTopNGramCharFraction[n - 2];
+                if (fraction > limit) found.Add(new RuleFinding($"gopher.top_{n}gram_chars", fraction, ">", limit));
             }
-            double fraction = (double)dupChars / totalChars;
-            double limit = o.MaxDuplicateNGramCharFraction[n - 5];
-            if (fraction > limit) found.Add(new RuleFinding($"gopher.duplicate_{n}gram_chars", fraction, ">", limit));
+            if (n >= 5 && n <= dupLast)
+            {
+                // The words covered by an n-gram that occurs at least twice, each counted once: candidates come in
+                // text order, so remember where the last repeated n-gram so far ends.
+                long dupChars = 0;
+                int coveredUntil = 0;
+                for (int k = 0; k < m; k++)
+                {
+                    if (counts.Count(slots[k]) < 2) continue;
+                    int i = candidates[k];
+                    for (int w = Math.Max(i, coveredUntil); w < i + n; w++) dupChars += lengths[w];
+                    coveredUntil = i + n;
+                }
+                double fraction = (double)dupChars / totalChars;
+                double limit = o.MaxDuplicateNGramCharFraction[n - 5];
+                if (fraction > limit) found.Add(new RuleFinding($"gopher.duplicate_{n}gram_chars", fraction, ">", limit));
+            }
         }
     }
 
@@ -250,6 +299,7 @@ internal static class DocumentRules
     {
         public ulong[] Hashes = [];
         public int[] Lengths = [];
+        public int[] Starts = [];
         public int[] Slots = [];
         public int[] Candidates = [];
         public ulong[] Grams = [];
@@ -293,20 +343,39 @@ internal static class DocumentRules
         }
 
         /// <summary>
+        /// <see cref="Words"/> of <paramref name="text"/>, unless the buffers already hold that string's words (the stop
+        /// words and the n-grams of one document both use them).
+        /// </summary>
+        public int EnsureWords(string text)
+        {
+            if (!ReferenceEquals(_wordsOf, text))
+            {
+                _wordCount = Words(text);
+                _wordsOf = text;
+            }
+            return _wordCount;
+        }
+
+        private string? _wordsOf;
+        private int _wordCount;
+
+        /// <summary>
         /// Splits <paramref name="text"/> into white-space separated words (<see cref="char.IsWhiteSpace"/>), hashing
         /// each lower-cased (<see cref="char.ToLowerInvariant"/>) with FNV-1a; ASCII characters go through tables
         /// built from the same calls. Returns the word count.
         /// </summary>
         public int Words(string text)
         {
+            _wordsOf = null;
             int max = text.Length / 2 + 1; // a word and the white space after it take at least two characters
             if (Hashes.Length < max)
             {
                 int size = Math.Max(max, 2 * Hashes.Length);
-                Hashes = new ulong[size]; Lengths = new int[size]; Slots = new int[size]; Candidates = new int[size]; Grams = new ulong[size];
+                Hashes = new ulong[size]; Lengths = new int[size]; Starts = new int[size]; Slots = new int[size]; Candidates = new int[size]; Grams = new ulong[size];
             }
             var hashes = Hashes;
             var lengths = Lengths;
+            var starts = Starts;
             var lower = AsciiLower;
             var span = text.AsSpan();
             int words = 0;
@@ -332,6 +401,7 @@ internal static class DocumentRules
                     }
                 }
                 hashes[words] = h;
+                starts[words] = s;
                 lengths[words++] = i - s;
             }
             return words;
@@ -395,21 +465,26 @@ internal static class DocumentRules
         public ref int Count(int slot) => ref _counts[slot];
     }
 
-    private static int CountSentences(TextProfile doc, bool[]? removed)
+    /// <summary>
+    /// Sentence ends in the lines the C4 line rules keep, counted up to <paramref name="enough"/> (the rule only
+    /// reports a count below it): a run of '.', '!', '?' followed by the end of the line, white space or a closing
+    /// quote. A vectorized search jumps from one such character to the next.
+    /// </summary>
+    internal static int CountSentences(TextProfile doc, bool[]? removed, int enough = int.MaxValue)
     {
         int sentences = 0;
         var lines = doc.Lines;
-        for (int i = 0; i < lines.Length; i++)
+        for (int i = 0; i < lines.Length && sentences < enough; i++)
         {
             if (lines[i].IsBlank || (removed is not null && removed[i])) continue;
             var t = doc.Trimmed(i);
-            for (int k = 0; k < t.Length; k++)
+            for (int k = t.IndexOfAny('.', '!', '?'); k >= 0;)
             {
-                char c = t[k];
-                if (c is not ('.' or '!' or '?')) continue;
                 bool atEnd = k + 1 == t.Length || char.IsWhiteSpace(t[k + 1]) || t[k + 1] is '"' or '\'' or '”' or '’';
                 bool runEnd = k + 1 == t.Length || t[k + 1] is not ('.' or '!' or '?');
                 if (atEnd && runEnd) sentences++;
+                int next = t[(k + 1)..].IndexOfAny('.', '!', '?');
+                k = next < 0 ? -1 : k + 1 + next;
             }
         }
         return sentences;

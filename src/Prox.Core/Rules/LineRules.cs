@@ -19,7 +19,7 @@ internal static class LineRules
         StringComparison.OrdinalIgnoreCase);
 
     // Boilerplate that only a short line is (menus, footers, prompts), per language.
-    private static readonly PhraseSet ShortBoilerplate = new(
+    internal static readonly string[] ShortBoilerplatePhrases =
     [
         // en
         "all rights reserved", "click here", "read more", "read »", "back to top", "sign in", "log in", "sign up",
@@ -36,14 +36,18 @@ internal static class LineRules
         // fi
         "kaikki oikeudet pidätetään", "kirjaudu", "rekisteröidy", "lue lisää", "uutiskirje", "lisää ostoskoriin",
         "palaa ylös",
-    ]);
+    ];
+
+    private static readonly PhraseSet ShortBoilerplate = new(ShortBoilerplatePhrases);
 
     // Consent / privacy text: may be a long line.
-    private static readonly PhraseSet Consent = new(
+    internal static readonly string[] ConsentPhrases =
     [
         "cookie", "privacy policy", "datenschutz", "personenbezogenen daten", "política de privacidad", "política de cookies",
         "tietosuoja", "evästei", "evästee",
-    ]);
+    ];
+
+    private static readonly PhraseSet Consent = new(ConsentPhrases);
 
     /// <summary>
     /// The removal rule for each line of the document (null = kept), for lines <paramref name="first"/> … first+count-1;
@@ -100,9 +104,24 @@ internal static class LineRules
         // here, line by line, rather than the whole text up front.
         if (p.Words > 4 * o.BoilerplateMaxWords) return null;
         var t = doc.Trimmed(line);
-        if (p.Words <= o.BoilerplateMaxWords && (HasCopyrightSign(t) || ShortBoilerplate.Occurs(t))) return "prox.boilerplate";
-        if (Consent.Occurs(t)) return "prox.consent";
+        bool shortLine = p.Words <= o.BoilerplateMaxWords;
+        if (shortLine && HasCopyrightSign(t)) return "prox.boilerplate";
+        // Both phrase lists search the same folded copy of the line.
+        var folded = FoldBuffer(t.Length);
+        PhraseSet.FoldLine(t, folded);
+        if (shortLine && ShortBoilerplate.Occurs(t, folded)) return "prox.boilerplate";
+        if (Consent.Occurs(t, folded)) return "prox.consent";
         return null;
+    }
+
+    [ThreadStatic] private static byte[]? t_foldBuffer;
+
+    /// <summary>This thread's buffer for a folded line of <paramref name="length"/> characters (grown as needed, never shrunk).</summary>
+    private static Span<byte> FoldBuffer(int length)
+    {
+        var buffer = t_foldBuffer;
+        if (buffer is null || buffer.Length < length) t_foldBuffer = buffer = new byte[Math.Max(256, 2 * length)];
+        return buffer.AsSpan(0, length);
     }
 
     // Phrase bits per line (TextProfile.PhraseLines) for the C4 groups, which apply to lines of any length: each group
@@ -202,84 +221,6 @@ internal static class LineRules
             while (i < lines.Length && IsShort(lines[i], o)) i++;
             if (i - s < o.ShortRunMinLines) continue;
             for (int k = Math.Max(s, first); k < Math.Min(i, end); k++) reasons[k] ??= "prox.short_run";
-        }
-    }
-
-    /// <summary>
-    /// Case-insensitive (<see cref="StringComparison.OrdinalIgnoreCase"/>) phrase search in one line, with a cheap exact
-    /// prefilter: a phrase can only start where the next four characters, folded (ASCII lower case; a non-ASCII
-    /// character to the ASCII letter it equals ignoring case, else 0), hash into a bitmap of the phrases' folded
-    /// four-character prefixes. A candidate is confirmed with
-    /// <see cref="MemoryExtensions.StartsWith(ReadOnlySpan{char}, ReadOnlySpan{char}, StringComparison)"/> against the
-    /// phrases whose first character is the candidate's, upper-cased (every phrase starts with an ASCII character).
-    /// Phrases with non-ASCII characters are only tried on texts holding one (none of their characters folds to ASCII).
-    /// </summary>
-    private sealed class PhraseSet
-    {
-        private const int PrefixLength = 4, HashBits = 12;
-        private readonly ulong[] _prefixes = new ulong[(1 << HashBits) / 64];
-        private readonly string[][] _byFirst = new string[128][];
-
-        public PhraseSet(string[] phrases)
-        {
-            for (int c = 0; c < _byFirst.Length; c++) _byFirst[c] = [];
-            // ASCII phrases first, so that an ASCII-only text stops before the others.
-            foreach (var p in phrases.OrderBy(p => Ascii.IsValid(p) ? 0 : 1))
-            {
-                if (p.Length <= PrefixLength || p[0] >= 128)
-                    throw new ArgumentException($"phrase '{p}' is too short for the prefilter or starts with a non-ASCII character", nameof(phrases));
-                ref var bucket = ref _byFirst[char.ToLowerInvariant(p[0])];
-                bucket = [.. bucket, p];
-                uint window = 0;
-                for (int k = 0; k < PrefixLength; k++) window = (window << 8) | Fold(p[k]);
-                _prefixes[Bucket(window) >> 6] |= 1UL << (int)Bucket(window);
-            }
-        }
-
-        // ASCII lower case for ASCII; a non-ASCII character folds to the ASCII letter it equals ignoring case (e.g. 'ſ'
-        // → 's', as OrdinalIgnoreCase compares upper-cased characters), else to 0 — on both the phrase and the text
-        // side, so the prefilter passes every window that could start a case-insensitive match.
-        private static readonly byte[] LowerAscii = Enumerable.Range(0, 128).Select(c => (byte)char.ToLowerInvariant((char)c)).ToArray();
-
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static uint Fold(char c) => c < 128 ? LowerAscii[c] : FoldNonAscii(c);
-
-        private static uint FoldNonAscii(char c)
-        {
-            var upper = char.ToUpperInvariant(c);
-            return upper < 128 ? LowerAscii[upper] : 0u;
-        }
-
-        private static uint Bucket(uint window) => (window * 0x9E3779B1u) >> (32 - HashBits);
-
-        /// <summary>Whether <paramref name="text"/> (one line) holds a phrase.</summary>
-        public bool Occurs(ReadOnlySpan<char> text)
-        {
-            var prefixes = _prefixes;
-            int ascii = -1; // whether text is ASCII: -1 = not known yet (only asked once a candidate passes the prefilter)
-            uint window = 0;
-            for (int j = 0; j < text.Length; j++)
-            {
-                window = (window << 8) | Fold(text[j]);
-                if (j < PrefixLength - 1) continue;
-                uint b = Bucket(window);
-                if ((prefixes[b >> 6] & (1UL << (int)b)) == 0) continue;
-                if (ascii < 0) ascii = Ascii.IsValid(text) ? 1 : 0;
-                if (StartsWithPhrase(text[(j - (PrefixLength - 1))..], ascii == 1)) return true;
-            }
-            return false;
-        }
-
-        private bool StartsWithPhrase(ReadOnlySpan<char> at, bool asciiText)
-        {
-            char first = char.ToUpperInvariant(at[0]);
-            if (first >= 128) return false;
-            foreach (var p in _byFirst[char.ToLowerInvariant(first)])
-            {
-                if (asciiText && !Ascii.IsValid(p)) break; // the non-ASCII phrases come last
-                if (at.StartsWith(p, StringComparison.OrdinalIgnoreCase)) return true;
-            }
-            return false;
         }
     }
 }

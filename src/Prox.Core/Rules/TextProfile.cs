@@ -70,51 +70,138 @@ internal sealed class TextProfile
     /// <summary>
     /// Fills <see cref="LineProfile.Hash"/> of every line (once). Only the repetition rules compare lines, so the
     /// profile leaves the hash out until one of them asks: FNV-1a is a chain of dependent multiplications, one per
-    /// character, and would otherwise set the pace of the whole profile.
+    /// character. Four lines are hashed side by side (four independent chains keep the multiplier busy): each round
+    /// runs as many characters as the shortest remaining line has left, then hands a finished lane the next line.
     /// </summary>
     public LineProfile[] EnsureLineHashes()
     {
         var lines = Lines;
         if (_linesHashed) return lines;
-        for (int i = 0; i < lines.Length; i++)
+        const ulong Basis = 14695981039346656037UL, Prime = 1099511628211UL;
+        var text = Text.AsSpan();
+        Span<int> line = stackalloc int[4], pos = stackalloc int[4], end = stackalloc int[4];
+        Span<ulong> hash = stackalloc ulong[4];
+        int next = 0, active = 0;
+        // Fill the lanes with the first non-blank lines; a lane without a line stays at pos == end.
+        for (int k = 0; k < 4; k++) active += Assign(lines, ref next, k, line, pos, end, hash) ? 1 : 0;
+        while (active > 0)
         {
-            if (lines[i].IsBlank) continue;
-            ulong hash = 14695981039346656037UL;
-            foreach (char c in Text.AsSpan(lines[i].TrimStart, lines[i].TrimLength)) hash = (hash ^ c) * 1099511628211UL;
-            lines[i].Hash = hash;
+            int steps = int.MaxValue;
+            for (int k = 0; k < 4; k++) if (line[k] >= 0) steps = Math.Min(steps, end[k] - pos[k]);
+            if (active == 4)
+            {
+                ulong h0 = hash[0], h1 = hash[1], h2 = hash[2], h3 = hash[3];
+                var s0 = text.Slice(pos[0], steps); var s1 = text.Slice(pos[1], steps);
+                var s2 = text.Slice(pos[2], steps); var s3 = text.Slice(pos[3], steps);
+                for (int j = 0; j < steps; j++)
+                {
+                    h0 = (h0 ^ s0[j]) * Prime; h1 = (h1 ^ s1[j]) * Prime;
+                    h2 = (h2 ^ s2[j]) * Prime; h3 = (h3 ^ s3[j]) * Prime;
+                }
+                hash[0] = h0; hash[1] = h1; hash[2] = h2; hash[3] = h3;
+            }
+            else
+            {
+                for (int k = 0; k < 4; k++)
+                {
+                    if (line[k] < 0) continue;
+                    ulong h = hash[k];
+                    foreach (char c in text.Slice(pos[k], steps)) h = (h ^ c) * Prime;
+                    hash[k] = h;
+                }
+            }
+            for (int k = 0; k < 4; k++)
+            {
+                if (line[k] < 0) continue;
+                pos[k] += steps;
+                if (pos[k] < end[k]) continue;
+                lines[line[k]].Hash = hash[k];
+                if (!Assign(lines, ref next, k, line, pos, end, hash)) active--;
+            }
         }
         _linesHashed = true;
         return lines;
+
+        // Hands lane k the next non-blank line from `next` on (false, lane emptied, when there is none).
+        static bool Assign(LineProfile[] lines, ref int next, int k, Span<int> line, Span<int> pos, Span<int> end, Span<ulong> hash)
+        {
+            while (next < lines.Length && lines[next].IsBlank) next++;
+            if (next == lines.Length) { line[k] = -1; return false; }
+            line[k] = next;
+            pos[k] = lines[next].TrimStart;
+            end[k] = lines[next].TrimStart + lines[next].TrimLength;
+            hash[k] = Basis;
+            next++;
+            return true;
+        }
     }
 
     public ReadOnlySpan<char> Trimmed(int line) => Text.AsSpan(Lines[line].TrimStart, Lines[line].TrimLength);
 
     public static TextProfile Analyze(string text)
     {
-        int count = text.AsSpan().Count('\n') + 1;
-        var lines = new LineProfile[count];
+        var newlines = NewlineOffsets(text, out int count);
+        var lines = new LineProfile[count + 1];
         int start = 0;
-        for (int i = 0; i < count; i++)
+        for (int i = 0; i <= count; i++)
         {
-            int end = text.AsSpan(start).IndexOf('\n');
-            end = end < 0 ? text.Length : start + end;
+            int end = i < count ? newlines[i] : text.Length;
             lines[i] = ProfileLine(text, start, end - start);
             start = end + 1;
         }
         return new TextProfile(text, lines);
     }
 
+    [ThreadStatic] private static int[]? t_newlines;
+
+    /// <summary>
+    /// The offsets of every '\n' in <paramref name="text"/>, ascending, in this thread's buffer (<paramref name="count"/>
+    /// of them): one vectorized pass with a bit per character, instead of a count and then one search per line.
+    /// </summary>
+    private static int[] NewlineOffsets(string text, out int count)
+    {
+        var offsets = t_newlines ??= new int[256];
+        int n = 0, i = 0;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text.AsSpan()));
+            var newline = Vector128.Create((ushort)'\n');
+            for (; i + 16 <= text.Length; i += 16)
+            {
+                uint mask = Vector128.Equals(Vector128.LoadUnsafe(ref src, (nuint)i), newline).ExtractMostSignificantBits()
+                            | (Vector128.Equals(Vector128.LoadUnsafe(ref src, (nuint)i + 8), newline).ExtractMostSignificantBits() << 8);
+                if (mask == 0) continue;
+                if (n + 16 > offsets.Length) Array.Resize(ref offsets, 2 * offsets.Length);
+                for (; mask != 0; mask &= mask - 1) offsets[n++] = i + BitOperations.TrailingZeroCount(mask);
+            }
+        }
+        for (; i < text.Length; i++)
+        {
+            if (text[i] != '\n') continue;
+            if (n == offsets.Length) Array.Resize(ref offsets, 2 * offsets.Length);
+            offsets[n++] = i;
+        }
+        t_newlines = offsets;
+        count = n;
+        return offsets;
+    }
+
     // Character classes, in the priority order of the per-character tests below (white space, letter, digit,
-    // separator, '#', '…', '.'); Upper only together with Letter.
+    // separator, '#', '…', '.'); Upper only together with Letter. Each class is one bit, so a block's mask of a class
+    // is one vector AND/compare away from its class bytes.
     private const byte Space = 1, Letter = 2, Upper = 4, Digit = 8, Separator = 16, Hash = 32, Ellipsis = 64, Dot = 128;
 
-    /// <summary>The class of every ASCII character, computed once by the same tests <see cref="Classify"/> runs.</summary>
-    private static readonly byte[] AsciiClasses = BuildAsciiClasses();
+    /// <summary>
+    /// The class of every UTF-16 code unit (64 KiB), computed once by <see cref="Classify"/>: a non-ASCII character
+    /// costs one load instead of the <see cref="char"/> tests (about a third of the blocks of 16 characters of a
+    /// Common Crawl page hold one).
+    /// </summary>
+    private static readonly byte[] Classes = BuildClasses();
 
-    private static byte[] BuildAsciiClasses()
+    private static byte[] BuildClasses()
     {
-        var table = new byte[128];
-        for (int c = 0; c < table.Length; c++) table[c] = Classify((char)c);
+        var table = new byte[char.MaxValue + 1];
+        for (int c = 0; c <= char.MaxValue; c++) table[c] = Classify((char)c);
         return table;
     }
 
@@ -131,13 +218,18 @@ internal sealed class TextProfile
         return 0;
     }
 
+    private static bool IsSpace(char c) => Classes[c] == Space;
+
+    /// <summary><see cref="char.IsWhiteSpace(char)"/>, through the class table (white space is the first class tested).</summary>
+    internal static bool IsWhiteSpace(char c) => Classes[c] == Space;
+
     private static LineProfile ProfileLine(string text, int start, int length)
     {
         var p = new LineProfile { Start = start, Length = length };
         var span = text.AsSpan(start, length);
         int a = 0, b = span.Length;
-        while (a < b && char.IsWhiteSpace(span[a])) a++;
-        while (b > a && char.IsWhiteSpace(span[b - 1])) b--;
+        while (a < b && IsSpace(span[a])) a++;
+        while (b > a && IsSpace(span[b - 1])) b--;
         p.TrimStart = start + a;
         p.TrimLength = b - a;
         var t = span[a..b];
@@ -145,14 +237,23 @@ internal sealed class TextProfile
 
         var c = new LineCounts();
         int at = 0;
-        if (VectorBlocks)
+        for (; at + 16 <= t.Length; at += 16) c.Block(t, at, t.Slice(at, 16), 0xFFFF);
+        if (at < t.Length)
         {
-            // Blocks of 16 ASCII characters through SIMD masks; a block holding another character, and the tail,
-            // go through the per-character loop, which continues the same word state.
-            for (; at + 16 <= t.Length; at += 16)
-                if (!c.AsciiBlock(t, at)) c.Chars(t, at, at + 16);
+            // The tail goes through the same block code: the 16 characters from there in the text (the rest of the
+            // line and what follows it), or near the end of the text a copy padded with spaces; the lanes past the
+            // line count as spaces — a space after the line's last word ends it just as the end of the line does.
+            uint valid = (1u << (t.Length - at)) - 1;
+            int from = p.TrimStart + at;
+            if (from + 16 <= text.Length) c.Block(t, at, text.AsSpan(from, 16), valid);
+            else
+            {
+                Span<char> padded = stackalloc char[16];
+                padded.Fill(' ');
+                t[at..].CopyTo(padded);
+                c.Block(t, at, padded, valid);
+            }
         }
-        c.Chars(t, at, t.Length);
         if (c.InWord && c.WordHasLetter) c.Alphabetic++;
         p.Words = c.Words; p.WordChars = c.WordChars; p.Letters = c.Letters; p.Upper = c.Upper; p.Digits = c.Digits;
         p.Separators = c.Separators; p.AlphabeticWords = c.Alphabetic; p.Hashes = c.Hashes; p.Ellipses = c.Ellipses;
@@ -163,12 +264,12 @@ internal sealed class TextProfile
     }
 
     /// <summary>
-    /// Whether the SIMD block path agrees with <see cref="Classify"/> on every ASCII character: white space is exactly
+    /// Whether the SIMD ASCII masks agree with <see cref="Classify"/> on every ASCII character: white space is exactly
     /// \t…\r and ' ', letters A–Z/a–z (upper case A–Z), digits 0–9, and '|', '#', '.' the only ASCII separator, hash
-    /// and dot. Checked once against the table; if the runtime's character data ever disagreed, the per-character loop
-    /// would do all the work.
+    /// and dot. Checked once against the table; if the runtime's character data ever disagreed, every block would take
+    /// its classes from the table.
     /// </summary>
-    private static readonly bool VectorBlocks = Vector128.IsHardwareAccelerated && BlockMasksMatchClasses();
+    private static readonly bool AsciiMasks = BlockMasksMatchClasses();
 
     private static bool BlockMasksMatchClasses()
     {
@@ -179,102 +280,102 @@ internal sealed class TextProfile
                 : c is >= 'a' and <= 'z' ? Letter
                 : c is >= '0' and <= '9' ? Digit
                 : c == '|' ? Separator : c == '#' ? Hash : c == '.' ? Dot : (byte)0;
-            if (AsciiClasses[c] != expected) return false;
+            if (Classes[c] != expected) return false;
         }
         return true;
     }
 
-    /// <summary>The running counts of one line's profile and its word state (in a word; the word has a letter).</summary>
+    /// <summary>
+    /// The running counts of one line's profile and its state at the end of the last block: in a word, the word has a
+    /// letter, the last character is a dot.
+    /// </summary>
     private struct LineCounts
     {
         public int Words, WordChars, Letters, Upper, Digits, Separators, Alphabetic, Hashes, Ellipses;
-        public bool InWord, WordHasLetter;
-
-        /// <summary>Characters <paramref name="from"/> … <paramref name="to"/>-1 of the trimmed line <paramref name="t"/>, one by one.</summary>
-        public void Chars(ReadOnlySpan<char> t, int from, int to)
-        {
-            var classes = AsciiClasses;
-            for (int i = from; i < to; i++)
-            {
-                char c = t[i];
-                int k = c < 128 ? classes[c] : Classify(c);
-                if (k == Space)
-                {
-                    if (InWord && WordHasLetter) Alphabetic++;
-                    InWord = false;
-                    continue;
-                }
-                if (!InWord) { InWord = true; WordHasLetter = false; Words++; }
-                WordChars++;
-                if (k == 0) continue;
-                if ((k & Letter) != 0)
-                {
-                    Letters++;
-                    WordHasLetter = true;
-                    Upper += k >> 2; // Upper is bit 2 and Letter|Upper = 6: 1 for an upper-case letter
-                }
-                else if (k == Digit) Digits++;
-                else if (k == Separator) Separators++;
-                else if (k == Hash) Hashes++;
-                else if (k == Ellipsis) Ellipses++;
-                else if (IsEllipsisDots(t, i)) Ellipses++;
-            }
-        }
+        public bool InWord, WordHasLetter, PreviousDot;
 
         /// <summary>A '.' at <paramref name="i"/> that starts a run of at least three dots.</summary>
         private static bool IsEllipsisDots(ReadOnlySpan<char> t, int i) =>
             (i == 0 || t[i - 1] != '.') && i + 2 < t.Length && t[i + 1] == '.' && t[i + 2] == '.';
 
         /// <summary>
-        /// Characters <paramref name="at"/> … at+15 of <paramref name="t"/> when all are ASCII (else false, nothing
-        /// counted): one bit per character for each class, counted with popcount; the words are the runs of non-space
-        /// bits, a run touching the block's ends continuing the word state across blocks.
+        /// The 16 characters <paramref name="block"/>, which are characters <paramref name="at"/> … at+15 of the
+        /// trimmed line <paramref name="t"/> in the lanes set in <paramref name="valid"/> (the others, past the line's
+        /// end, count as spaces whatever they hold): one bit per character
+        /// for each class — from SIMD range tests when all 16 are ASCII, else from the class table — counted with
+        /// popcount; the words are the runs of non-space bits, a run touching the block's ends continuing the word
+        /// state across blocks. Dots are looked up in <paramref name="t"/> (a run of three may cross blocks).
         /// </summary>
-        public bool AsciiBlock(ReadOnlySpan<char> t, int at)
+        public void Block(ReadOnlySpan<char> t, int at, ReadOnlySpan<char> block, uint valid)
         {
-            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(t));
-            var v0 = Vector128.LoadUnsafe(ref src, (nuint)at);
-            var v1 = Vector128.LoadUnsafe(ref src, (nuint)at + 8);
-            if (((v0 | v1) & Vector128.Create((ushort)0xFF80)) != Vector128<ushort>.Zero) return false;
-            var b = Vector128.Narrow(v0, v1);
-            uint space = (Vector128.Equals(b, Vector128.Create((byte)' '))
-                          | Vector128.LessThanOrEqual(b - Vector128.Create((byte)9), Vector128.Create((byte)4))).ExtractMostSignificantBits();
-            uint letter = Vector128.LessThanOrEqual((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
-            uint upper = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'A'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
-            uint digit = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'0'), Vector128.Create((byte)9)).ExtractMostSignificantBits();
-            uint pipe = Vector128.Equals(b, Vector128.Create((byte)'|')).ExtractMostSignificantBits();
-            uint hash = Vector128.Equals(b, Vector128.Create((byte)'#')).ExtractMostSignificantBits();
-            uint dot = Vector128.Equals(b, Vector128.Create((byte)'.')).ExtractMostSignificantBits();
+            ref ushort src = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(block));
+            var v0 = Vector128.LoadUnsafe(ref src);
+            var v1 = Vector128.LoadUnsafe(ref src, 8);
+            uint space, letter, upper, digit, separator, hash, ellipsis, dot;
+            if (AsciiMasks && Vector128.IsHardwareAccelerated && ((v0 | v1) & Vector128.Create((ushort)0xFF80)) == Vector128<ushort>.Zero)
+            {
+                var b = Vector128.Narrow(v0, v1);
+                space = (Vector128.Equals(b, Vector128.Create((byte)' '))
+                         | Vector128.LessThanOrEqual(b - Vector128.Create((byte)9), Vector128.Create((byte)4))).ExtractMostSignificantBits();
+                letter = Vector128.LessThanOrEqual((b | Vector128.Create((byte)0x20)) - Vector128.Create((byte)'a'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
+                upper = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'A'), Vector128.Create((byte)25)).ExtractMostSignificantBits();
+                digit = Vector128.LessThanOrEqual(b - Vector128.Create((byte)'0'), Vector128.Create((byte)9)).ExtractMostSignificantBits();
+                separator = Vector128.Equals(b, Vector128.Create((byte)'|')).ExtractMostSignificantBits();
+                hash = Vector128.Equals(b, Vector128.Create((byte)'#')).ExtractMostSignificantBits();
+                dot = Vector128.Equals(b, Vector128.Create((byte)'.')).ExtractMostSignificantBits();
+                ellipsis = 0;
+            }
+            else
+            {
+                // Class bytes from the table, then one mask per class bit.
+                var classes = Classes;
+                Vector128<byte> cls = default;
+                ref byte k = ref Unsafe.As<Vector128<byte>, byte>(ref cls);
+                for (int i = 0; i < 16; i++) Unsafe.Add(ref k, i) = classes[block[i]];
+                space = Vector128.Equals(cls, Vector128.Create(Space)).ExtractMostSignificantBits();
+                letter = Vector128.Equals(cls & Vector128.Create(Letter), Vector128.Create(Letter)).ExtractMostSignificantBits();
+                upper = Vector128.Equals(cls & Vector128.Create(TextProfile.Upper), Vector128.Create(TextProfile.Upper)).ExtractMostSignificantBits();
+                digit = Vector128.Equals(cls, Vector128.Create(Digit)).ExtractMostSignificantBits();
+                separator = Vector128.Equals(cls, Vector128.Create(Separator)).ExtractMostSignificantBits();
+                hash = Vector128.Equals(cls, Vector128.Create(Hash)).ExtractMostSignificantBits();
+                ellipsis = Vector128.Equals(cls, Vector128.Create(Ellipsis)).ExtractMostSignificantBits();
+                dot = Vector128.Equals(cls, Vector128.Create(Dot)).ExtractMostSignificantBits();
+            }
+
+            // Lanes past the line's end count as spaces.
+            space |= ~valid & 0xFFFF;
+            letter &= valid; upper &= valid; digit &= valid; separator &= valid; hash &= valid; ellipsis &= valid; dot &= valid;
 
             uint ns = ~space & 0xFFFF;
             WordChars += BitOperations.PopCount(ns);
             Letters += BitOperations.PopCount(letter);
             Upper += BitOperations.PopCount(upper);
             Digits += BitOperations.PopCount(digit);
-            Separators += BitOperations.PopCount(pipe);
+            Separators += BitOperations.PopCount(separator);
             Hashes += BitOperations.PopCount(hash);
-            for (; dot != 0; dot &= dot - 1)
-                if (IsEllipsisDots(t, at + BitOperations.TrailingZeroCount(dot))) Ellipses++;
+            Ellipses += BitOperations.PopCount(ellipsis);
 
-            // A word starts at a non-space bit whose previous character (the previous block's last, for bit 0) is space.
-            Words += BitOperations.PopCount(ns & ~((ns << 1) | (InWord ? 1u : 0u)));
-            if (InWord && (ns & 1) == 0)
-            {
-                if (WordHasLetter) Alphabetic++;
-                InWord = false;
-            }
-            for (uint m = ns; m != 0;)
-            {
-                uint low = m & (0u - m);
-                uint run = m & ~(m + low); // the lowest run of non-space bits
-                bool has = (run & letter) != 0;
-                if (low == 1 && InWord) has |= WordHasLetter; // the word from the previous block goes on
-                if ((run & 0x8000) != 0) { InWord = true; WordHasLetter = has; } // and this one into the next block
-                else if (has) Alphabetic++;
-                m &= ~run;
-            }
-            if ((ns & 0x8000) == 0) InWord = false;
-            return true;
+            // Runs of three or more dots, counted at their first dot: a dot after no dot (the previous block's last
+            // character for bit 0) with dots at the next two bits. A run starting at bit 14 or 15 needs the next
+            // block's characters: looked up in the line (rare).
+            uint dotStarts = dot & ~((dot << 1) | (PreviousDot ? 1u : 0u));
+            Ellipses += BitOperations.PopCount(dotStarts & (dot >> 1) & (dot >> 2));
+            for (uint edge = dotStarts & 0xC000; edge != 0; edge &= edge - 1)
+                if (IsEllipsisDots(t, at + BitOperations.TrailingZeroCount(edge))) Ellipses++;
+            PreviousDot = (dot & 0x8000) != 0;
+
+            // Words without a branch per word: bit 0 of x stands for the previous block's last character (in a word
+            // or not), bits 1–16 for this block. A word starts at a non-space bit after a space bit.
+            uint x = (ns << 1) | (InWord ? 1u : 0u);
+            Words += BitOperations.PopCount(x & ~(x << 1) & ~1u);
+            // Adding the letter bits (a subset of x) to x carries out of exactly the runs holding a letter, onto the
+            // space bit just past the run's end: bits 1–16 are words with a letter that ended in this block, bit 17 the
+            // word going on into the next block.
+            uint y = (letter << 1) | (InWord && WordHasLetter ? 1u : 0u);
+            uint carried = (x + y) & ~x;
+            Alphabetic += BitOperations.PopCount(carried & 0x1FFFF);
+            InWord = (ns & 0x8000) != 0;
+            WordHasLetter = (carried & 0x20000) != 0;
         }
     }
 
