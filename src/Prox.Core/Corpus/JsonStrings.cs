@@ -12,42 +12,44 @@ namespace Prox.Corpus;
 internal static class JsonStrings
 {
     /// <summary>
-    /// Index of the first byte that ends a run of plain string content — <c>"</c>, <c>\</c> or a control character
-    /// (below 0x20) — or -1. Three compares per 32 bytes: document texts stop here at every <c>\n</c> escape, so this
+    /// Index of the first byte that ends a run of plain string content — <c>"</c>, <c>\\</c> or a control character
+    /// (below 0x20) — or -1. Three compares per vector: document texts stop here at every <c>\\n</c> escape, so this
     /// runs on short spans, where a general <see cref="SearchValues{T}"/> lookup of 34 values costs several times more.
     /// </summary>
-    internal static int IndexOfSpecial(ReadOnlySpan<byte> s)
+    internal static int IndexOfSpecial(ReadOnlySpan<byte> s) => IndexOfSpecial<byte>(s);
+
+    /// <summary>The same scan over UTF-16 text: the first character JSON must escape, or -1.</summary>
+    internal static int IndexOfSpecial(ReadOnlySpan<char> s) => IndexOfSpecial(MemoryMarshal.Cast<char, ushort>(s));
+
+    private static int IndexOfSpecial<T>(ReadOnlySpan<T> s) where T : unmanaged, IBinaryInteger<T>
     {
-        ref byte start = ref MemoryMarshal.GetReference(s);
+        T quote = T.CreateTruncating('"'), backslash = T.CreateTruncating('\\'), space = T.CreateTruncating(0x20);
+        ref T start = ref MemoryMarshal.GetReference(s);
         int i = 0, n = s.Length;
-        if (Vector256.IsHardwareAccelerated && n >= 32)
+        if (Vector256.IsHardwareAccelerated && n >= Vector256<T>.Count)
         {
-            var quote = Vector256.Create((byte)'"');
-            var backslash = Vector256.Create((byte)'\\');
-            var space = Vector256.Create((byte)0x20);
-            for (; i <= n - 32; i += 32)
+            Vector256<T> q = Vector256.Create(quote), b = Vector256.Create(backslash), sp = Vector256.Create(space);
+            for (; i <= n - Vector256<T>.Count; i += Vector256<T>.Count)
             {
                 var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var hit = Vector256.Equals(v, quote) | Vector256.Equals(v, backslash) | Vector256.LessThan(v, space);
-                if (hit != Vector256<byte>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
+                var hit = Vector256.Equals(v, q) | Vector256.Equals(v, b) | Vector256.LessThan(v, sp);
+                if (hit != Vector256<T>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
             }
         }
         if (Vector128.IsHardwareAccelerated)
         {
-            var quote = Vector128.Create((byte)'"');
-            var backslash = Vector128.Create((byte)'\\');
-            var space = Vector128.Create((byte)0x20);
-            for (; i <= n - 16; i += 16)
+            Vector128<T> q = Vector128.Create(quote), b = Vector128.Create(backslash), sp = Vector128.Create(space);
+            for (; i <= n - Vector128<T>.Count; i += Vector128<T>.Count)
             {
                 var v = Vector128.LoadUnsafe(ref start, (nuint)i);
-                var hit = Vector128.Equals(v, quote) | Vector128.Equals(v, backslash) | Vector128.LessThan(v, space);
-                if (hit != Vector128<byte>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
+                var hit = Vector128.Equals(v, q) | Vector128.Equals(v, b) | Vector128.LessThan(v, sp);
+                if (hit != Vector128<T>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
             }
         }
         for (; i < n; i++)
         {
-            byte b = Unsafe.Add(ref start, i);
-            if (b == (byte)'"' || b == (byte)'\\' || b < 0x20) return i;
+            T c = Unsafe.Add(ref start, i);
+            if (c == quote || c == backslash || c < space) return i;
         }
         return -1;
     }

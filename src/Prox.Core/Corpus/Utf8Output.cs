@@ -39,44 +39,6 @@ internal sealed class Utf8Output : IDisposable
         _buf[_pos++] = b;
     }
 
-    /// <summary>Index of the first character of <paramref name="s"/> that JSON must escape, or -1 (see
-    /// <see cref="JsonStrings.IndexOfSpecial"/>: the same three compares, on UTF-16).</summary>
-    internal static int IndexOfEscape(ReadOnlySpan<char> s)
-    {
-        ref ushort start = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(s));
-        int i = 0, n = s.Length;
-        if (Vector256.IsHardwareAccelerated && n >= 16)
-        {
-            var quote = Vector256.Create((ushort)'"');
-            var backslash = Vector256.Create((ushort)'\\');
-            var space = Vector256.Create((ushort)0x20);
-            for (; i <= n - 16; i += 16)
-            {
-                var v = Vector256.LoadUnsafe(ref start, (nuint)i);
-                var hit = Vector256.Equals(v, quote) | Vector256.Equals(v, backslash) | Vector256.LessThan(v, space);
-                if (hit != Vector256<ushort>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
-            }
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var quote = Vector128.Create((ushort)'"');
-            var backslash = Vector128.Create((ushort)'\\');
-            var space = Vector128.Create((ushort)0x20);
-            for (; i <= n - 8; i += 8)
-            {
-                var v = Vector128.LoadUnsafe(ref start, (nuint)i);
-                var hit = Vector128.Equals(v, quote) | Vector128.Equals(v, backslash) | Vector128.LessThan(v, space);
-                if (hit != Vector128<ushort>.Zero) return i + BitOperations.TrailingZeroCount(hit.ExtractMostSignificantBits());
-            }
-        }
-        for (; i < n; i++)
-        {
-            char c = s[i];
-            if (c == '"' || c == '\\' || c < (char)0x20) return i;
-        }
-        return -1;
-    }
-
     /// <summary>Writes <paramref name="text"/> as a JSON string (quotes included): UTF-8, escaping only <c>"</c>,
     /// <c>\</c> and control characters. Lone surrogates become U+FFFD.</summary>
     public void WriteJsonString(string text)
@@ -87,7 +49,7 @@ internal sealed class Utf8Output : IDisposable
         ReadOnlySpan<char> rest = text;
         while (true)
         {
-            int i = IndexOfEscape(rest);
+            int i = JsonStrings.IndexOfSpecial(rest);
             var run = i < 0 ? rest : rest[..i];
             Ensure(run.Length * 3);
             System.Text.Unicode.Utf8.FromUtf16(run, _buf.AsSpan(_pos), out _, out int written, replaceInvalidSequences: true);

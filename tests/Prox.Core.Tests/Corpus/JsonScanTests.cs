@@ -51,13 +51,13 @@ public class JsonScanTests
             var data = new char[len];
             for (var i = 0; i < len; i++) data[i] = rng.Next(10) == 0 ? pool[rng.Next(pool.Length)] : (char)('a' + rng.Next(26));
             var from = len == 0 ? 0 : rng.Next(len);
-            Assert.Equal(Plain(data.AsSpan(from)), Utf8Output.IndexOfEscape(data.AsSpan(from)));
+            Assert.Equal(Plain(data.AsSpan(from)), JsonStrings.IndexOfSpecial(data.AsSpan(from)));
         }
         for (var c = 0; c < 0x10000; c += c < 0x300 ? 1 : 97)
         {
             var data = new string('x', 40).ToCharArray();
             data[21] = (char)c;
-            Assert.Equal(Plain(data), Utf8Output.IndexOfEscape(data));
+            Assert.Equal(Plain(data), JsonStrings.IndexOfSpecial(data));
         }
     }
 }
