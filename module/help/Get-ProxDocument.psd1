@@ -9,6 +9,7 @@ Bad records never stop reading and are never dropped silently: invalid JSON, inv
 '@
     Parameters  = @{
         Path              = 'Corpus files, folders or wildcard patterns. Accepts pipeline input: strings, or Get-ChildItem output (by its FullName). A folder yields the corpus files in it; a file with another extension is reported as an error.'
+        LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         TextField         = 'The field (Parquet: column) that holds the text. Default text (RedPajama: raw_content).'
         IdField           = 'The field (Parquet: column) that holds the id. Default id. Records without one get the SHA-256 of their text.'
         First             = 'Stop after this many documents in all.'

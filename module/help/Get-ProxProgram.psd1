@@ -5,6 +5,7 @@ For each document (from -Path, -Text, or piped objects with a Text property such
 '@
     Parameters  = @{
         Path      = 'Corpus files to read documents from.'
+        LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         Text      = 'A document text. Binds from piped objects with a Text property.'
         Id        = 'The document id. Binds from piped objects with an Id property; derived from the text when absent.'
         Backend   = 'The program generator (Rules).'

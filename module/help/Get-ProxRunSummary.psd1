@@ -5,6 +5,7 @@ Reads the _summary.json of one or more output folders (or the files themselves) 
 '@
     Parameters  = @{
         Path    = 'Output folders or _summary.json files; wildcards allowed. Accepts Get-ChildItem output and objects with an OutputPath property (such as the summary Invoke-ProxRefine returns).'
+        LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         NoMerge = 'Return each summary separately.'
     }
     Examples    = @(

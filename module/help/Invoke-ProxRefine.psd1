@@ -7,6 +7,7 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
 '@
     Parameters  = @{
         Path            = 'Corpus files, folders or wildcard patterns. Accepts Get-ChildItem output from the pipeline.'
+        LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         OutputPath      = 'The folder for the refined files, dropped/, quarantine/ and _summary.json.'
         Backend         = 'The program generator. Rules: the built-in rules refiner (Gopher, C4, FineWeb and boilerplate rules compiled into programs).'
         Preset          = 'The rules preset: ProxRules (default, tuned on human line labels), Gopher, C4 or FineWeb.'

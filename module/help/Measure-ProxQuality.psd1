@@ -7,6 +7,7 @@ Emits one result per file: Documents, DroppedDocuments, Lines (scored), KeepPrec
 '@
     Parameters  = @{
         Path    = 'Labelled file(s): .json (array) or .jsonl. Wildcards are resolved; accepts pipeline input (strings or Get-ChildItem output).'
+        LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         Backend = 'The program backend. Rules (default): the expert heuristics compiled into programs.'
         Preset  = 'The rules preset: ProxRules (default; alias Default, tuned on the Turku train splits), Gopher, C4 or FineWeb (the published rule sets).'
         Stage   = 'Which stages run: Doc, Chunk, or both (default). With Chunk alone, doc-level rules are not applied.'

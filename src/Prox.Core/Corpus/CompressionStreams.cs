@@ -79,7 +79,12 @@ internal sealed class GzipTrailerCheck : Stream
 
     public static Stream Wrap(Stream file)
     {
-        if (!file.CanSeek || file.Length < 18) return new GZipStream(file, CompressionMode.Decompress, leaveOpen: false);
+        if (!file.CanSeek || file.Length == 0) return new GZipStream(file, CompressionMode.Decompress, leaveOpen: false);
+        if (file.Length < 18)
+        {
+            // Header (10 bytes) + trailer (8 bytes) is the least a gzip member holds: the file was cut short.
+            return new CutShort(file);
+        }
         var pos = file.Position;
         Span<byte> trailer = stackalloc byte[8];
         file.Seek(-8, SeekOrigin.End);
@@ -124,6 +129,28 @@ internal sealed class GzipTrailerCheck : Stream
         int first = Math.Min(data.Length, ring.Length - start);
         data[..first].CopyTo(ring.AsSpan(start));
         data[first..].CopyTo(ring);
+    }
+
+    /// <summary>A gzip file shorter than a header and a trailer: every read fails, so the reader quarantines it.</summary>
+    private sealed class CutShort(Stream file) : Stream
+    {
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer) => throw new InvalidDataException(
+            $"the file is {file.Length} bytes long, shorter than the smallest gzip member (18 bytes): it was cut short");
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) file.Dispose();
+            base.Dispose(disposing);
+        }
     }
 
     private bool LastMemberEnded()

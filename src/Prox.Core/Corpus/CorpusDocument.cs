@@ -39,6 +39,21 @@ public sealed class CorpusDocument
     /// <summary>The document text (the configured text field).</summary>
     public string Text { get; }
 
+    /// <summary>The length of <see cref="Text"/> in UTF-16 characters (what the document views show as Chars).</summary>
+    public int Chars => Text.Length;
+
+    /// <summary>
+    /// For a document of a <c>dropped/</c> sidecar: the stage that dropped it (<c>doc</c> or <c>chunk</c>), read from
+    /// <c>metadata.prox.dropped_by</c>; null for any other document.
+    /// </summary>
+    public string? DropStage => ProxString("dropped_by");
+
+    /// <summary>
+    /// For a document of a <c>dropped/</c> sidecar: why it was dropped (<c>DropDoc</c>, <c>FewWordsLeft</c>, …), read
+    /// from <c>metadata.prox.drop_reason</c>; null for any other document.
+    /// </summary>
+    public string? DropReason => ProxString("drop_reason");
+
     /// <summary>Full path of the file the document was read from.</summary>
     public string SourceFile => _source.Path;
 
@@ -122,6 +137,10 @@ public sealed class CorpusDocument
 
     /// <summary>The record as indexed JSON (built from the Parquet row on first use).</summary>
     internal JsonRecord Json => _json ??= ParquetJson.Render(_row!, _source);
+
+    private string? ProxString(string name) =>
+        Metadata is { } m && m.TryGetValue("prox", out var p) && p is IReadOnlyDictionary<string, object?> prox &&
+        prox.TryGetValue(name, out var v) ? v as string : null;
 
     private void EnsureMetadata()
     {

@@ -49,8 +49,34 @@ public sealed class ProxProgram
     /// <summary>Everything noticed while parsing, in line order per kind of check.</summary>
     public IReadOnlyList<ProgramDiagnostic> Diagnostics { get; }
 
-    /// <summary>The number of error operations found while parsing (ProX <c>num_error_op</c> before range checks).</summary>
+    /// <summary>
+    /// The number of error operations found while parsing (ProX <c>num_error_op</c> before range checks): what the
+    /// executor's keep/ignore decision counts. A line number past <see cref="LineCount"/> is an error diagnostic but
+    /// not counted here (the executor counts it when it runs); see <see cref="ErrorDiagnosticCount"/>.
+    /// </summary>
     public int ErrorCount { get; }
+
+    /// <summary>The number of <see cref="Diagnostics"/> that are errors (every problem found, range checks included).</summary>
+    public int ErrorDiagnosticCount
+    {
+        get
+        {
+            var n = 0;
+            foreach (var d in Diagnostics) if (d.Severity == DiagnosticSeverity.Error) n++;
+            return n;
+        }
+    }
+
+    /// <summary>The number of <see cref="Diagnostics"/> that are warnings (overlapping ranges, …).</summary>
+    public int WarningCount
+    {
+        get
+        {
+            var n = 0;
+            foreach (var d in Diagnostics) if (d.Severity == DiagnosticSeverity.Warning) n++;
+            return n;
+        }
+    }
 
     /// <summary>True when a protective limit (program length, operation count) was hit: the program is ignored.</summary>
     public bool LimitExceeded { get; }
@@ -59,14 +85,7 @@ public sealed class ProxProgram
     public bool DropsDocument { get; }
 
     /// <summary>True when no diagnostic is an error.</summary>
-    public bool IsValid
-    {
-        get
-        {
-            foreach (var d in Diagnostics) if (d.Severity == DiagnosticSeverity.Error) return false;
-            return true;
-        }
-    }
+    public bool IsValid => ErrorDiagnosticCount == 0;
 
     internal ExecutorOptions Options { get; }
 

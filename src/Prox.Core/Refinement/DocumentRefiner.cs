@@ -15,7 +15,9 @@ namespace Prox.Refinement;
 /// <param name="FirstLine">Global index of the chunk's first line.</param>
 /// <param name="LineCount">Lines in the chunk (all lines at doc level).</param>
 /// <param name="Program">The program text.</param>
-public sealed record GeneratedProgram(string Id, ProgramStage Stage, int ChunkIndex, int FirstLine, int LineCount, string Program);
+/// <param name="Text">The whole document text the program was written for (line numbers are global, so a chunk's
+/// program applies to the whole text): piping a <see cref="GeneratedProgram"/> into <c>Invoke-ProxProgram</c> runs it.</param>
+public sealed record GeneratedProgram(string Id, ProgramStage Stage, int ChunkIndex, int FirstLine, int LineCount, string Program, string Text);
 
 /// <summary>What the two stages did to one document.</summary>
 public sealed class RefinedDocument
@@ -103,14 +105,14 @@ public sealed class DocumentRefiner
         if ((_options.Stages & RefineStages.Doc) != 0)
         {
             var p = _generator.Generate([new ProgramRequest(ProgramStage.Doc, text, 0, lines)]);
-            list.Add(new GeneratedProgram(id, ProgramStage.Doc, 0, 0, lines, p[0]));
+            list.Add(new GeneratedProgram(id, ProgramStage.Doc, 0, 0, lines, p[0], text));
         }
         if ((_options.Stages & RefineStages.Chunk) != 0)
         {
             var requests = ChunkRequests(text, lines);
             var programs = Generate(requests, _options.Threads);
             for (var i = 0; i < requests.Count; i++)
-                list.Add(new GeneratedProgram(id, ProgramStage.Chunk, i, requests[i].FirstLine, requests[i].LineCount, programs[i]));
+                list.Add(new GeneratedProgram(id, ProgramStage.Chunk, i, requests[i].FirstLine, requests[i].LineCount, programs[i], text));
         }
         return list;
     }

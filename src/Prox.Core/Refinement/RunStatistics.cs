@@ -112,6 +112,16 @@ public class RefineCounts
     [JsonIgnore]
     public double DocumentRetention => DocumentsIn == 0 ? 0 : (double)DocumentsOut / DocumentsIn;
 
+    /// <summary>True when records were read and every one of them was quarantined (a wrong <c>-TextField</c>, a file
+    /// that is not a corpus): such a file or run failed, even though nothing threw.</summary>
+    [JsonIgnore]
+    public bool AllRecordsQuarantined => DocumentsQuarantined > 0 && DocumentsQuarantined == DocumentsIn;
+
+    /// <summary>The quarantine reasons as text, most frequent first (<c>MissingText: 24</c>); empty when none.</summary>
+    [JsonIgnore]
+    public string QuarantineReasonsText => string.Join(", ",
+        QuarantineReasons.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value:N0}"));
+
     /// <summary>Adds <paramref name="other"/>'s counts to these.</summary>
     public void Add(RefineCounts other)
     {

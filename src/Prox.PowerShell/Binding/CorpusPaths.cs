@@ -3,35 +3,41 @@ using Prox.Corpus;
 
 namespace Prox.PowerShell.Binding;
 
-/// <summary>Resolves -Path arguments (PowerShell paths, wildcards, folders, Get-ChildItem output) to corpus files.</summary>
+/// <summary>Resolves -Path / -LiteralPath arguments (files, folders, wildcards, Get-ChildItem output) to corpus files.</summary>
 internal static class CorpusPaths
 {
     /// <summary>
-    /// The corpus files named by <paramref name="patterns"/>; a pattern that resolves to nothing, is not on the file
-    /// system, or names an unsupported file is reported as a non-terminating error and skipped.
+    /// The corpus files named by <paramref name="paths"/> (folders expand to the corpus files in them). A path that
+    /// resolves to nothing, is not on the file system, or names an unsupported file is reported as a non-terminating
+    /// error and skipped.
     /// </summary>
-    public static List<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> patterns, bool recurse)
+    public static List<string> Resolve(PSCmdlet cmdlet, IEnumerable<string> paths, bool literal, bool recurse)
     {
         var files = new List<string>();
-        foreach (var pattern in patterns)
+        foreach (var p in FileSystemPaths.ResolveExisting(cmdlet, paths, literal))
         {
+            if (Directory.Exists(p))
+            {
+                try
+                {
+                    var found = CorpusFiles.Expand([p], recurse);
+                    cmdlet.WriteVerbose($"'{p}': {found.Count} corpus file(s){(recurse ? " (recursive)" : "")}");
+                    files.AddRange(found);
+                }
+                catch (FileNotFoundException e)
+                {
+                    cmdlet.WriteError(ProxErrors.Create(e, "NoCorpusFile", ErrorCategory.ObjectNotFound, p));
+                }
+                continue;
+            }
             try
             {
-                var resolved = cmdlet.GetResolvedProviderPathFromPSPath(pattern, out var provider);
-                if (provider.Name != "FileSystem") throw new NotSupportedException($"'{pattern}' is not a file-system path");
-                foreach (var p in resolved)
-                {
-                    if (Directory.Exists(p)) files.AddRange(CorpusFiles.Expand([p], recurse));
-                    else
-                    {
-                        CorpusFormats.FromPath(p); // throws for an unsupported extension
-                        files.Add(p);
-                    }
-                }
+                CorpusFormats.FromPath(p); // throws for an unsupported extension
+                files.Add(p);
             }
-            catch (Exception e) when (e is ItemNotFoundException or NotSupportedException or FileNotFoundException or IOException or UnauthorizedAccessException)
+            catch (NotSupportedException e)
             {
-                cmdlet.WriteError(new ErrorRecord(e, "ProxCorpusPath", ErrorCategory.ObjectNotFound, pattern));
+                cmdlet.WriteError(ProxErrors.Create(e, "UnsupportedCorpusFile", ErrorCategory.InvalidArgument, p));
             }
         }
         return files;

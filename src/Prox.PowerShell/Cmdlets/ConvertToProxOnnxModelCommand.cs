@@ -14,7 +14,7 @@ public sealed class ConvertToProxOnnxModelCommand : PSCmdlet
 
     /// <summary>The checkpoint folder (config.json + model.safetensors or model.safetensors.index.json).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    [Alias("FullName", "LiteralPath")]
     public string Path { get; set; } = "";
 
     /// <summary>The model folder to write.</summary>

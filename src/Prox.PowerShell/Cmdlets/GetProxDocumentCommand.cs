@@ -8,18 +8,27 @@ namespace Prox.PowerShell.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Streams the documents of corpus files (JSON Lines, .jsonl.gz, .jsonl.zst, Parquet).</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ProxDocument")]
+[Cmdlet(VerbsCommon.Get, "ProxDocument", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CorpusDocument), typeof(QuarantineRecord))]
 public sealed class GetProxDocumentCommand : PSCmdlet
 {
     private long _emitted;
     private readonly Stopwatch _progressClock = Stopwatch.StartNew();
 
-    /// <summary>Files, folders or wildcard patterns; accepts Get-ChildItem output (FullName).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>Files, folders or wildcard patterns (relative to the current location).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Files or folders taken literally (no wildcards); bound from piped Get-ChildItem output (PSPath).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>The field (column) holding the text. Default <c>text</c>.</summary>
     [Parameter]
@@ -48,7 +57,8 @@ public sealed class GetProxDocumentCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var options = new CorpusReadOptions { TextField = TextField, IdField = IdField };
-        foreach (var file in CorpusPaths.Resolve(this, Path, Recurse))
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var file in CorpusPaths.Resolve(this, literal ? LiteralPath : Path, literal, Recurse))
         {
             if (_emitted >= First) return;
             ReadFile(file, options);
@@ -59,7 +69,7 @@ public sealed class GetProxDocumentCommand : PSCmdlet
     {
         var name = System.IO.Path.GetFileName(file);
         var progress = new ProgressRecord(1, "Get-ProxDocument", $"Reading {name}");
-        long count = 0;
+        long count = 0, quarantined = 0;
         try
         {
             foreach (var entry in CorpusReader.Read(file, options))
@@ -72,12 +82,14 @@ public sealed class GetProxDocumentCommand : PSCmdlet
                 }
                 else if (IncludeQuarantine)
                 {
+                    quarantined++;
                     WriteObject(entry.Quarantine);
                 }
                 else
                 {
+                    quarantined++;
                     var q = entry.Quarantine!;
-                    WriteError(new ErrorRecord(new InvalidDataException(q.Message), "ProxQuarantined" + q.Kind, ErrorCategory.InvalidData, q));
+                    WriteError(ProxErrors.Create(new InvalidDataException(q.Message), "Quarantined." + q.Kind, ErrorCategory.InvalidData, q));
                 }
                 if (_progressClock.ElapsedMilliseconds > 500)
                 {
@@ -89,8 +101,9 @@ public sealed class GetProxDocumentCommand : PSCmdlet
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(e, "ProxCorpusRead", ErrorCategory.ReadError, file));
+            WriteError(ProxErrors.Create(e, "CorpusRead", ErrorCategory.ReadError, file));
         }
+        WriteVerbose($"'{file}': {count:N0} document(s), {quarantined:N0} quarantined record(s)");
         progress.RecordType = ProgressRecordType.Completed;
         WriteProgress(progress);
     }

@@ -10,9 +10,9 @@ namespace Prox.PowerShell.Cmdlets;
 [OutputType(typeof(ModelInfo))]
 public sealed class GetProxModelInfoCommand : PSCmdlet
 {
-    /// <summary>The model folder.</summary>
+    /// <summary>The model folder (taken literally, relative to the current location); binds FullName of piped folders.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    [Alias("FullName", "LiteralPath")]
     public string Path { get; set; } = "";
 
     /// <summary>Also load the model in ONNX Runtime and run a prefill and a step with past key/values.</summary>

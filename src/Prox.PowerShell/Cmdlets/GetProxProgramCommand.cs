@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Prox.Corpus;
 using Prox.Generation;
+using Prox.PowerShell.Binding;
 using Prox.Programs;
 using Prox.Refinement;
 
@@ -15,16 +16,24 @@ public sealed class GetProxProgramCommand : PSCmdlet
 {
     private const string TextSet = "Text";
     private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
     private IProgramGenerator? _generator;
     private DocumentRefiner? _refiner;
     private long _documents;
 
-    /// <summary>Corpus files to read documents from.</summary>
+    /// <summary>Corpus files, folders or wildcard patterns to read documents from.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PathSet, Position = 0)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] Path { get; set; } = [];
 
-    /// <summary>A document text (binds from piped objects with a Text property, e.g. Get-ProxDocument output).</summary>
+    /// <summary>Corpus files or folders taken literally; bound from piped Get-ChildItem output (PSPath).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
+
+    /// <summary>A document text (binds from piped strings and from objects with a Text property, e.g. Get-ProxDocument output).</summary>
     [Parameter(Mandatory = true, ParameterSetName = TextSet, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
     public string Text { get; set; } = "";
@@ -48,11 +57,13 @@ public sealed class GetProxProgramCommand : PSCmdlet
 
     /// <summary>The field holding the text (with -Path).</summary>
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateNotNullOrEmpty]
     public string TextField { get; set; } = "text";
 
     /// <summary>The field holding the id (with -Path).</summary>
     [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateNotNullOrEmpty]
     public string IdField { get; set; } = "id";
 
@@ -64,8 +75,16 @@ public sealed class GetProxProgramCommand : PSCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
-        _generator = ProgramGenerators.Create(Backend, Preset);
+        try
+        {
+            _generator = ProgramGenerators.Create(Backend, Preset);
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(ProxErrors.UnknownPreset(e, Preset));
+        }
         var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
+        WriteVerbose($"generator {_generator!.Name} (preset {Preset}), stages {stages}");
         _refiner = new DocumentRefiner(_generator, new RefineOptions { Stages = stages, Tokenizer = Prox.Text.TokenCounter.Whitespace, Threads = 1 });
     }
 
@@ -78,13 +97,19 @@ public sealed class GetProxProgramCommand : PSCmdlet
             return;
         }
         var options = new CorpusReadOptions { TextField = TextField, IdField = IdField };
-        foreach (var file in Binding.CorpusPaths.Resolve(this, Path, recurse: false))
+        var literal = ParameterSetName == LiteralPathSet;
+        foreach (var file in CorpusPaths.Resolve(this, literal ? LiteralPath : Path, literal, recurse: false))
         {
+            WriteVerbose($"reading '{file}'");
             foreach (var entry in CorpusReader.Read(file, options))
             {
                 if (_documents >= First) return;
                 if (entry.Document is { } doc) Emit(doc.Text, doc.Id);
-                else WriteError(new ErrorRecord(new InvalidDataException(entry.Quarantine!.Message), "ProxQuarantined", ErrorCategory.InvalidData, entry.Quarantine));
+                else
+                {
+                    var q = entry.Quarantine!;
+                    WriteError(ProxErrors.Create(new InvalidDataException(q.Message), "Quarantined." + q.Kind, ErrorCategory.InvalidData, q));
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using Prox.PowerShell.Binding;
 using Prox.Refinement;
 
 namespace Prox.PowerShell.Cmdlets;
@@ -6,17 +7,27 @@ namespace Prox.PowerShell.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Reads run summaries (_summary.json) of refinement runs and merges them.</para>
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "ProxRunSummary")]
+[Cmdlet(VerbsCommon.Get, "ProxRunSummary", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RunSummary))]
 public sealed class GetProxRunSummaryCommand : PSCmdlet
 {
     private readonly List<RunSummary> _summaries = [];
 
-    /// <summary>Output folders or _summary.json files; wildcards allowed; accepts Get-ChildItem output.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName", "OutputPath")]
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>Output folders or _summary.json files; wildcards allowed; binds OutputPath of piped summaries.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("OutputPath")]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Output folders or _summary.json files taken literally; bound from piped Get-ChildItem output (PSPath).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>Emit each summary as read instead of one merged summary.</summary>
     [Parameter]
@@ -25,30 +36,19 @@ public sealed class GetProxRunSummaryCommand : PSCmdlet
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        foreach (var pattern in Path)
+        var literal = ParameterSetName == LiteralPathSet;
+        var resolved = FileSystemPaths.ResolveExisting(this, literal ? LiteralPath : Path, literal);
+        foreach (var p in resolved)
         {
-            IEnumerable<string> resolved;
             try
             {
-                resolved = GetResolvedProviderPathFromPSPath(pattern, out _);
+                var s = RunSummary.Load(p);
+                if (NoMerge) WriteObject(s);
+                else _summaries.Add(s);
             }
-            catch (ItemNotFoundException e)
+            catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException)
             {
-                WriteError(new ErrorRecord(e, "ProxSummaryNotFound", ErrorCategory.ObjectNotFound, pattern));
-                continue;
-            }
-            foreach (var p in resolved)
-            {
-                try
-                {
-                    var s = RunSummary.Load(p);
-                    if (NoMerge) WriteObject(s);
-                    else _summaries.Add(s);
-                }
-                catch (Exception e) when (e is FileNotFoundException or InvalidDataException or IOException)
-                {
-                    WriteError(new ErrorRecord(e, "ProxSummaryRead", ErrorCategory.ReadError, p));
-                }
+                WriteError(ProxErrors.Create(e, e is FileNotFoundException ? "SummaryNotFound" : "SummaryRead", e is FileNotFoundException ? ErrorCategory.ObjectNotFound : ErrorCategory.ReadError, p));
             }
         }
     }

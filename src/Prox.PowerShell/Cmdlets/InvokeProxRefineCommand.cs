@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using Prox.Corpus;
 using Prox.Generation;
+using Prox.PowerShell.Binding;
 using Prox.Programs;
 using Prox.Refinement;
 
@@ -10,18 +11,27 @@ namespace Prox.PowerShell.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Refines corpus files with ProX programs and writes the refined corpus, dropped and quarantine sidecars and a run summary.</para>
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ProxRefine", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[Cmdlet(VerbsLifecycle.Invoke, "ProxRefine", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(RunSummary))]
 public sealed class InvokeProxRefineCommand : PSCmdlet
 {
     private readonly List<string> _files = [];
     private CancellationTokenSource? _cancel;
 
-    /// <summary>Corpus files, folders or wildcards; accepts Get-ChildItem output.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>Corpus files, folders or wildcard patterns (relative to the current location).</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Corpus files or folders taken literally; bound from piped Get-ChildItem output (PSPath).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     /// <summary>The output folder.</summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -58,6 +68,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     /// <summary>Token counter for statistics.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TokenizerCompleter))]
     public string Tokenizer { get; set; } = Prox.Text.TokenCounter.DefaultSpec;
 
     /// <summary>Output format; default: the same as each input.</summary>
@@ -86,13 +97,18 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     public SwitchParameter PassThru { get; set; }
 
     /// <inheritdoc />
-    protected override void ProcessRecord() => _files.AddRange(Binding.CorpusPaths.Resolve(this, Path, Recurse));
+    protected override void ProcessRecord()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        _files.AddRange(CorpusPaths.Resolve(this, literal ? LiteralPath : Path, literal, Recurse));
+    }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
         if (_files.Count == 0) return;
-        var output = GetUnresolvedProviderPathFromPSPath(OutputPath);
+        var output = FileSystemPaths.ResolveForOutput(this, OutputPath);
+        var tokenizer = TokenizerNames.Resolve(this, Tokenizer);
         var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
         var options = new RefineOptions
         {
@@ -100,7 +116,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
             Dialect = Dialect,
             TextField = TextField,
             IdField = IdField,
-            Tokenizer = Tokenizer,
+            Tokenizer = tokenizer,
             OutputFormat = OutputFormat,
             Threads = ThrottleLimit,
             WriteDropped = !NoDroppedOutput,
@@ -114,23 +130,35 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         }
         catch (Exception e) when (e is IOException or NotSupportedException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "ProxRefinePlan", ErrorCategory.InvalidArgument, OutputPath));
+            ThrowTerminatingError(ProxErrors.Create(e, "RefinePlan", ErrorCategory.InvalidArgument, OutputPath));
             return;
         }
         var accepted = plans.Where(p => ShouldProcess(p.Input, $"Refine into '{p.Output}'")).Select(p => p.Input).ToList();
         if (accepted.Count == 0) return;
+        foreach (var p in plans.Where(p => accepted.Contains(p.Input))) WriteVerbose($"plan: '{p.Input}' -> '{p.Output}'");
         if (!Force)
         {
             var existing = plans.Where(p => accepted.Contains(p.Input)).Select(p => p.Output).FirstOrDefault(File.Exists)
                 ?? (File.Exists(System.IO.Path.Combine(output, RunSummary.FileName)) ? System.IO.Path.Combine(output, RunSummary.FileName) : null);
             if (existing is not null)
             {
-                ThrowTerminatingError(new ErrorRecord(new IOException($"'{existing}' exists; use -Force to overwrite it"),
-                    "ProxOutputExists", ErrorCategory.ResourceExists, existing));
+                ThrowTerminatingError(ProxErrors.Create(new IOException($"'{existing}' exists; use -Force to overwrite it"),
+                    "OutputExists", ErrorCategory.ResourceExists, existing));
             }
         }
 
-        using var generator = ProgramGenerators.Create(Backend, Preset);
+        IProgramGenerator generator;
+        try
+        {
+            generator = ProgramGenerators.Create(Backend, Preset);
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(ProxErrors.UnknownPreset(e, Preset));
+            return;
+        }
+        using var _generator = generator;
+        WriteVerbose($"generator {generator.Name} (preset {Preset}), stages {stages}, dialect {Dialect}, tokenizer {tokenizer}, {ThrottleLimit} thread(s)");
         var refiner = new CorpusRefiner(generator, options);
         var updates = new BlockingCollection<RefineProgress>();
         _cancel = new CancellationTokenSource();
@@ -163,12 +191,21 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "ProxRefineFailed", ErrorCategory.WriteError, OutputPath));
+            ThrowTerminatingError(ProxErrors.Create(e, "RefineFailed", ProxErrors.CategoryOf(e), OutputPath));
             return;
         }
         foreach (var f in summary.Files)
-            if (f.DocumentsQuarantined > 0)
+        {
+            WriteVerbose($"wrote '{f.Output}'{(f.Dropped is null ? "" : $", '{f.Dropped}'")}{(f.Quarantine is null ? "" : $", '{f.Quarantine}'")}");
+            if (f.AllRecordsQuarantined)
+                WriteError(ProxErrors.Create(new InvalidDataException(
+                        $"'{f.Input}': every one of its {f.DocumentsQuarantined:N0} record(s) could not be read ({f.QuarantineReasonsText}); " +
+                        $"they went to '{f.Quarantine}'. Check -TextField '{TextField}' and -IdField '{IdField}'."),
+                    "AllRecordsQuarantined", ErrorCategory.InvalidData, f.Input));
+            else if (f.DocumentsQuarantined > 0)
                 WriteWarning($"{f.DocumentsQuarantined:N0} unreadable record(s) of '{f.Input}' went to '{f.Quarantine}'");
+        }
+        WriteVerbose($"wrote '{System.IO.Path.Combine(output, RunSummary.FileName)}'");
         WriteObject(summary);
         if (PassThru)
         {
@@ -190,14 +227,4 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
 internal sealed class ImmediateProgress<T>(Action<T> handler) : IProgress<T>
 {
     public void Report(T value) => handler(value);
-}
-
-/// <summary>Tab completion of rules preset names.</summary>
-internal sealed class PresetCompleter : IArgumentCompleter
-{
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
-        Rules.RulesOptions.PresetNames
-            .Where(n => n.StartsWith(wordToComplete, StringComparison.OrdinalIgnoreCase))
-            .Select(n => new CompletionResult(n));
 }

@@ -2,7 +2,7 @@ using System.Management.Automation;
 using Prox.Programs;
 using Prox.Quality;
 using Prox.Rules;
-using System.Collections.ObjectModel;
+using Prox.PowerShell.Binding;
 
 namespace Prox.PowerShell.Cmdlets;
 
@@ -22,14 +22,21 @@ namespace Prox.PowerShell.Cmdlets;
 ///   <para>Evaluates only the C4 line rules (chunk stage) on every dev split.</para>
 /// </example>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Measure, "ProxQuality")]
+[Cmdlet(VerbsDiagnostic.Measure, "ProxQuality", DefaultParameterSetName = "Path")]
 [OutputType(typeof(QualityReport))]
 public sealed class MeasureProxQualityCommand : PSCmdlet
 {
-    /// <summary><para type="description">Labelled file(s) (.json array or .jsonl). Accepts pipeline input (FileInfo or strings).</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
+    /// <summary><para type="description">Labelled file(s) (.json array or .jsonl); wildcards allowed.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = "Path", ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [SupportsWildcards]
     public string[] Path { get; set; } = [];
+
+    /// <summary>Labelled file(s) taken literally; bound from piped Get-ChildItem output (PSPath).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = "LiteralPath", ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = [];
 
     /// <summary><para type="description">The program backend. Rules (default) compiles expert heuristics into programs.</para></summary>
     [Parameter]
@@ -58,35 +65,22 @@ public sealed class MeasureProxQualityCommand : PSCmdlet
             ChunkStage = Array.IndexOf(Stage, ProgramStage.Chunk) >= 0,
             Dialect = Dialect,
         };
-        foreach (var item in Path)
+        var literal = ParameterSetName == "LiteralPath";
+        foreach (var file in FileSystemPaths.ResolveExisting(this, literal ? LiteralPath : Path, literal))
         {
-            foreach (var file in Resolve(item))
+            WriteVerbose($"evaluating '{file}' with rules preset {Preset}, stages {string.Join(",", Stage)}, dialect {Dialect}");
+            WriteProgress(new ProgressRecord(1, "Measure-ProxQuality", file));
+            using var generator = RulesRefiner.FromPreset(Preset);
+            try
             {
-                WriteProgress(new ProgressRecord(1, "Measure-ProxQuality", file));
-                using var generator = RulesRefiner.FromPreset(Preset);
-                try
-                {
-                    var report = QualityEvaluator.Evaluate(file, generator, options);
-                    WriteObject(report with { Backend = $"{generator.Name}:{Preset}" });
-                }
-                catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
-                {
-                    WriteError(new ErrorRecord(e, "ProxQualityInput", ErrorCategory.InvalidData, file));
-                }
+                var report = QualityEvaluator.Evaluate(file, generator, options);
+                WriteObject(report with { Backend = $"{generator.Name}:{Preset}" });
+            }
+            catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                WriteError(ProxErrors.Create(e, "QualityInput", ProxErrors.CategoryOf(e), file));
             }
         }
         WriteProgress(new ProgressRecord(1, "Measure-ProxQuality", "done") { RecordType = ProgressRecordType.Completed });
-    }
-
-    private IEnumerable<string> Resolve(string path)
-    {
-        Collection<string> resolved;
-        try { resolved = GetResolvedProviderPathFromPSPath(path, out _); }
-        catch (ItemNotFoundException e)
-        {
-            WriteError(new ErrorRecord(e, "ProxQualityPathNotFound", ErrorCategory.ObjectNotFound, path));
-            yield break;
-        }
-        foreach (var p in resolved) yield return p;
     }
 }

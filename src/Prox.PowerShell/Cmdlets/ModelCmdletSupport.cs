@@ -9,22 +9,9 @@ internal static class ModelCmdletSupport
     /// <summary>True when <paramref name="folder"/> exists and holds files.</summary>
     public static bool HasContent(string folder) => Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
 
-    public static ErrorRecord Error(Exception e, string id, object? target)
-    {
-        var category = e switch
-        {
-            FileNotFoundException or DirectoryNotFoundException => ErrorCategory.ObjectNotFound,
-            NotSupportedException => ErrorCategory.NotImplemented,
-            InvalidDataException => ErrorCategory.InvalidData,
-            ArgumentException => ErrorCategory.InvalidArgument,
-            IOException => ErrorCategory.WriteError,
-            OperationCanceledException => ErrorCategory.OperationStopped,
-            _ => ErrorCategory.NotSpecified,
-        };
-        return new ErrorRecord(e, id, category, target);
-    }
+    public static ErrorRecord Error(Exception e, string id, object? target) => Binding.ProxErrors.FromException(e, id, target);
 
-    public static ErrorRecord Exists(string outputPath) => new(
+    public static ErrorRecord Exists(string outputPath) => Binding.ProxErrors.Create(
         new IOException($"'{outputPath}' already exists and is not empty; pass -Force to overwrite it"),
         "OutputExists", ErrorCategory.ResourceExists, outputPath);
 }
