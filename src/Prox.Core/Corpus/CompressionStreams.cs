@@ -18,9 +18,7 @@ internal static class CompressionStreams
     {
         CorpusFormat.Jsonl => file,
         CorpusFormat.JsonlGzip => GzipTrailerCheck.Wrap(file),
-        CorpusFormat.JsonlZstd => NativeZstd.IsAvailable
-            ? new NativeZstdDecompressStream(file, BufferSize, leaveOpen: false)
-            : new ZstdSharp.DecompressionStream(file, BufferSize, leaveOpen: false),
+        CorpusFormat.JsonlZstd => new ZstdDecompressStream(file, BufferSize, leaveOpen: false, native: NativeZstd.IsAvailable),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not a JSON Lines format"),
     };
 
@@ -53,33 +51,55 @@ internal static class CompressionStreams
 }
 
 /// <summary>
-/// .NET's <see cref="GZipStream"/> (zlib) verifies the CRC-32 and size of every complete gzip member, but ends silently
-/// when the file is cut inside a member. This wrapper checks, at the end of the stream, that the last member ended:
-/// the gzip trailer (the file's last 8 bytes) must match the CRC-32 and size of the data decoded last — all of it for a
-/// single-member file, or the last ISIZE bytes (kept in a small ring when ISIZE ≤ 16 MiB) for a multi-member file
-/// (concatenated gzip, BGZF). Otherwise <see cref="InvalidDataException"/>. Only a seekable file can be checked.
+/// Damage found in a compressed stream, with the compressed byte offset where it surfaced. <see cref="Truncated"/>: the
+/// stream ended inside a gzip member or zstd frame (what was decoded before is a correct prefix). Otherwise the data
+/// failed an integrity check (CRC-32, checksum, structure) and <see cref="DecodedBefore"/> bytes of it — possibly
+/// garbled — were already handed out. <see cref="FailsFile"/>: the damage makes what was (or would be) read from the
+/// file untrustworthy, so the file must fail rather than be partly quarantined.
+/// </summary>
+internal sealed class CompressedDataException(string message, long offset, bool truncated, long decodedBefore, Exception? inner = null, bool? failsFile = null)
+    : IOException(message, inner)
+{
+    public long Offset { get; } = offset;
+    public bool Truncated { get; } = truncated;
+    public long DecodedBefore { get; } = decodedBefore;
+    public bool FailsFile { get; } = failsFile ?? (!truncated && decodedBefore > 0);
+}
+
+/// <summary>
+/// .NET's <see cref="GZipStream"/> (zlib) verifies the CRC-32 and size of every complete gzip member — but only at the
+/// member's end, after all its (possibly garbled) data was handed out, and with a misleading message ("unsupported
+/// compression method"); and it ends silently when the file is cut inside a member. This wrapper turns the first into
+/// a <see cref="CompressedDataException"/> with the compressed offset, and checks, at the end of the stream, that the
+/// last member ended: the gzip trailer (the file's last 8 bytes) must match the CRC-32 and size of the data decoded last
+/// — all of it for a single-member file, or the last ISIZE bytes (kept in a small ring when ISIZE ≤ 16 MiB) for a
+/// multi-member file (concatenated gzip, BGZF); otherwise a truncation. Only a seekable file's trailer can be checked.
 /// </summary>
 internal sealed class GzipTrailerCheck : Stream
 {
     private const uint MaxRing = 16 << 20;
+    private readonly Stream _file;
     private readonly GZipStream _inner;
+    private readonly bool _hasTrailer;
     private readonly uint _expectedCrc, _expectedSize;
     private readonly Crc32 _crc = new();
     private readonly byte[]? _ring; // the last _expectedSize bytes decoded, circular
     private long _length;
     private bool _checked;
 
-    private GzipTrailerCheck(Stream file, uint crc, uint size)
+    private GzipTrailerCheck(Stream file, bool hasTrailer, uint crc, uint size)
     {
+        _file = file;
         _inner = new GZipStream(file, CompressionMode.Decompress, leaveOpen: false);
+        _hasTrailer = hasTrailer;
         _expectedCrc = crc;
         _expectedSize = size;
-        if (size <= MaxRing && size < file.Length * 1100L) _ring = new byte[size];
+        if (hasTrailer && size <= MaxRing && size < file.Length * 1100L) _ring = new byte[size];
     }
 
     public static Stream Wrap(Stream file)
     {
-        if (!file.CanSeek || file.Length == 0) return new GZipStream(file, CompressionMode.Decompress, leaveOpen: false);
+        if (!file.CanSeek || file.Length == 0) return new GzipTrailerCheck(file, false, 0, 0);
         if (file.Length < 18)
         {
             // Header (10 bytes) + trailer (8 bytes) is the least a gzip member holds: the file was cut short.
@@ -90,27 +110,39 @@ internal sealed class GzipTrailerCheck : Stream
         file.Seek(-8, SeekOrigin.End);
         file.ReadExactly(trailer);
         file.Position = pos;
-        return new GzipTrailerCheck(file, BinaryPrimitives.ReadUInt32LittleEndian(trailer), BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]));
+        return new GzipTrailerCheck(file, true, BinaryPrimitives.ReadUInt32LittleEndian(trailer), BinaryPrimitives.ReadUInt32LittleEndian(trailer[4..]));
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
-        int n = _inner.Read(buffer);
+        int n;
+        try
+        {
+            n = _inner.Read(buffer);
+        }
+        catch (InvalidDataException e)
+        {
+            long at = _file.CanSeek ? _file.Position : -1;
+            throw new CompressedDataException(
+                $"gzip data fails its integrity check (CRC-32, length or deflate structure) in the compressed bytes before offset {at}, " +
+                $"after {_length} decoded bytes (zlib: {e.Message})", at, truncated: false, _length, e);
+        }
         if (n > 0)
         {
             _crc.Append(buffer[..n]);
             if (_ring is { Length: > 0 }) Remember(buffer[..n]);
             _length += n;
         }
-        else if (buffer.Length > 0 && !_checked)
+        else if (buffer.Length > 0 && !_checked && _hasTrailer)
         {
             _checked = true;
             if (!LastMemberEnded())
-                throw new InvalidDataException(
+                throw new CompressedDataException(
                     $"{_length} bytes decoded, but the gzip trailer says the last member holds {_expectedSize} bytes (mod 2^32) " +
-                    $"with CRC-32 {_expectedCrc:x8}, which the decoded data does not end with");
+                    $"with CRC-32 {_expectedCrc:x8}, which the decoded data does not end with: the file is cut inside its last member",
+                    _file.Length, truncated: true, _length);
         }
         return n;
     }

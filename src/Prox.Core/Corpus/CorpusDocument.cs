@@ -149,7 +149,7 @@ public sealed class CorpusDocument
         if (r.MetadataIndex >= 0)
         {
             using var doc = JsonDocument.Parse(r.Utf8.AsMemory(r.Members[r.MetadataIndex].ValueStart,
-                r.Members[r.MetadataIndex].ValueEnd - r.Members[r.MetadataIndex].ValueStart));
+                r.Members[r.MetadataIndex].ValueEnd - r.Members[r.MetadataIndex].ValueStart), JsonLimits.DocumentOptions);
             _metadataElement = doc.RootElement.Clone();
             if (_metadataElement.Value.ValueKind == JsonValueKind.Object)
                 _metadata = (IReadOnlyDictionary<string, object?>)ToClr(_metadataElement.Value)!;

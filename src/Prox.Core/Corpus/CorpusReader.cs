@@ -84,14 +84,37 @@ public static class CorpusReader
         using var _file = file;
         using var lines = new LineReader(stream, source.Options.MaxRecordBytes);
         var parser = new JsonRecordParser(source.Options.TextField, source.Options.IdField);
+        var zstd = stream as ZstdDecompressStream;
         while (true)
         {
-            var status = lines.Next();
-            if (status == LineReader.Status.End) break;
+            LineReader.Status status;
+            try
+            {
+                status = lines.Next();
+            }
+            catch (CompressedDataException e)
+            {
+                throw new CorpusReadException(source.Path, lines.LineNumber, e.Offset,
+                    $"{e.Message}. The {lines.LineNumber} lines read before it cannot be trusted (the damage garbles the output before the check reveals it): nothing read from this file may be published", e);
+            }
+            if (status == LineReader.Status.End)
+            {
+                if (zstd?.PendingGap is not { } gap) break;
+                var lost = gap.NextFrame >= 0
+                    ? $"{gap.Length} bytes at offset {gap.Offset} are not a zstd frame ({gap.Error}); skipped to the next frame at offset {gap.NextFrame}"
+                    : $"{gap.Length} bytes at offset {gap.Offset} to the end of the file are not a zstd frame ({gap.Error}); no frame follows";
+                yield return new CorpusEntry(null, new QuarantineRecord(source.Path, lines.LineNumber + 1, QuarantineKind.CorruptStream,
+                    $"{lost}: the records in them (at least one, count unknown) are lost; the lines after them are numbered as read",
+                    raw: null, lineCount: 0));
+                zstd.ResumeAfterGap();
+                lines.Resume();
+                continue;
+            }
             if (status == LineReader.Status.TooLong)
             {
-                yield return Quarantined(source, lines.LineNumber, QuarantineKind.RecordTooLarge,
-                    $"line is longer than {source.Options.MaxRecordBytes} bytes (MaxRecordBytes); raw holds its first bytes", lines.TooLongPrefix);
+                yield return new CorpusEntry(null, new QuarantineRecord(source.Path, lines.LineNumber, QuarantineKind.RecordTooLarge,
+                    $"line is {lines.TooLongLength} bytes, longer than {source.Options.MaxRecordBytes} bytes (MaxRecordBytes); raw holds its first {lines.TooLongPrefix.Length} bytes, raw_length and raw_sha256 describe all of it",
+                    lines.TooLongPrefix, lineCount: 1, rawLength: lines.TooLongLength, rawSha256: lines.TooLongSha256));
                 continue;
             }
             if (ToEntry(lines, parser, source) is { } entry) yield return entry;

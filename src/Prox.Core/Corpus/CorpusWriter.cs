@@ -137,7 +137,7 @@ public abstract class CorpusWriter : IDisposable
     {
         try
         {
-            var reader = new Utf8JsonReader(json);
+            var reader = new Utf8JsonReader(json, JsonLimits.ReaderOptions);
             reader.Read();
             reader.Skip();
             if (reader.Read()) throw new JsonException("more than one JSON value");

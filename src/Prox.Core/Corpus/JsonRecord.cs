@@ -140,7 +140,7 @@ internal sealed class JsonRecordParser
                 }
                 else
                 {
-                    var reader = new Utf8JsonReader(line[pos..], new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = 256 });
+                    var reader = new Utf8JsonReader(line[pos..], new JsonReaderOptions { AllowMultipleValues = true, MaxDepth = JsonLimits.MaxDepth });
                     reader.Read();
                     kind = reader.TokenType;
                     if (kind is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
@@ -202,4 +202,16 @@ internal sealed class JsonRecordParser
     };
 
     private static ParsedLine Bad(QuarantineKind kind, string error) => new(null, null, null, kind, error);
+}
+
+/// <summary>
+/// The one nesting limit of corpus JSON, shared by every reader and writer of records and metadata, so that what the
+/// reader accepts the writers can write: 256 levels (System.Text.Json's readers default to 64). A deeper record is
+/// quarantined by the reader as <see cref="QuarantineKind.InvalidJson"/>, with its file, line and reason.
+/// </summary>
+internal static class JsonLimits
+{
+    public const int MaxDepth = 256;
+    public static readonly System.Text.Json.JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+    public static readonly System.Text.Json.JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 }

@@ -41,8 +41,28 @@ internal sealed class LineReader : IDisposable
     /// <summary>False when the line last returned ended at the end of the stream rather than at a newline.</summary>
     public bool LineTerminated { get; private set; }
 
-    /// <summary>For <see cref="Status.TooLong"/>: the first bytes of the line.</summary>
+    /// <summary>For <see cref="Status.TooLong"/>: the first bytes of the line (at most <see cref="QuarantineRecord.MaxRawExcerptBytes"/>).</summary>
     public byte[] TooLongPrefix => _tooLongPrefix!;
+
+    /// <summary>For <see cref="Status.TooLong"/>: the whole line's length in bytes (without CR/LF handling).</summary>
+    public long TooLongLength { get; private set; }
+
+    /// <summary>For <see cref="Status.TooLong"/>: the whole line's SHA-256, lower-case hex.</summary>
+    public string TooLongSha256 { get; private set; } = "";
+
+    private System.Security.Cryptography.IncrementalHash? _tooLongHash;
+
+    private void SkipBytes(int from, int to)
+    {
+        _tooLongHash!.AppendData(_buf, from, to - from);
+        TooLongLength += to - from;
+    }
+
+    private void EndSkip()
+    {
+        _skipping = false;
+        TooLongSha256 = Convert.ToHexStringLower(_tooLongHash!.GetHashAndReset());
+    }
 
     public Status Next()
     {
@@ -55,7 +75,8 @@ internal sealed class LineReader : IDisposable
                 LineNumber++;
                 if (_skipping)
                 {
-                    _skipping = false;
+                    SkipBytes(_start, nl);
+                    EndSkip();
                     _start = _scanned = nl + 1;
                     return Status.TooLong;
                 }
@@ -69,7 +90,8 @@ internal sealed class LineReader : IDisposable
             {
                 if (_skipping)
                 {
-                    _skipping = false;
+                    SkipBytes(_start, _end);
+                    EndSkip();
                     LineNumber++;
                     _start = _scanned = _end;
                     return Status.TooLong;
@@ -86,12 +108,17 @@ internal sealed class LineReader : IDisposable
             }
             if (_skipping)
             {
+                SkipBytes(_start, _end);
                 _start = _scanned = _end = 0; // discard the rest of an over-long line
             }
             else if (_end - _start > _maxLine)
             {
-                _tooLongPrefix = _buf.AsSpan(_start, _maxLine).ToArray();
+                // Keep a bounded excerpt, and the length and hash of the whole line (exact, whatever its size).
+                _tooLongPrefix = _buf.AsSpan(_start, Math.Min(_maxLine, QuarantineRecord.MaxRawExcerptBytes)).ToArray();
+                _tooLongHash ??= System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                TooLongLength = 0;
                 _skipping = true;
+                SkipBytes(_start, _end);
                 _start = _scanned = _end = 0;
             }
             Fill();
@@ -128,15 +155,23 @@ internal sealed class LineReader : IDisposable
             if (n == 0) _eof = true;
             _end += n;
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+        // Data already handed out that failed its check afterwards cannot be taken back: that is the caller's to throw.
+        catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException and not CompressedDataException { FailsFile: true })
         {
             Error = e;
             _eof = true;
         }
     }
 
+    /// <summary>Reads on after an end that was a pause (a skipped stretch of a zstd file, see <see cref="ZstdGap"/>).</summary>
+    public void Resume()
+    {
+        if (Error is null) _eof = false;
+    }
+
     public void Dispose()
     {
+        _tooLongHash?.Dispose();
         if (_buf.Length > 0) ArrayPool<byte>.Shared.Return(_buf);
         _buf = [];
     }

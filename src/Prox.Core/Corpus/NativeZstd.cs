@@ -45,7 +45,11 @@ internal static unsafe class NativeZstd
         public delegate* unmanaged<nint, Buffer*, Buffer*, nuint> DecompressStream;
         public delegate* unmanaged<nuint, uint> IsError;
         public delegate* unmanaged<nuint, byte*> GetErrorName;
+        public delegate* unmanaged<nuint, int> GetErrorCode;
     }
+
+    /// <summary>zstd's <c>ZSTD_error_checksum_wrong</c>: a frame's content does not match its checksum.</summary>
+    internal const int ChecksumWrong = 22;
 
     /// <summary>Throws <see cref="InvalidDataException"/> with zstd's message when <paramref name="code"/> is an error.</summary>
     internal static nuint Check(nuint code, string what)
@@ -79,6 +83,7 @@ internal static unsafe class NativeZstd
                     DecompressStream = (delegate* unmanaged<nint, Buffer*, Buffer*, nuint>)NativeLibrary.GetExport(lib, "ZSTD_decompressStream"),
                     IsError = (delegate* unmanaged<nuint, uint>)NativeLibrary.GetExport(lib, "ZSTD_isError"),
                     GetErrorName = (delegate* unmanaged<nuint, byte*>)NativeLibrary.GetExport(lib, "ZSTD_getErrorName"),
+                    GetErrorCode = (delegate* unmanaged<nuint, int>)NativeLibrary.GetExport(lib, "ZSTD_getErrorCode"),
                 };
                 // ZSTD_compressStream2 and the parameter API are stable from 1.4.0 on.
                 if (api.VersionNumber() >= 10400) return api;
@@ -94,7 +99,7 @@ internal static unsafe class NativeZstd
     private static string FormatVersion(uint v) => $"{v / 10000}.{v / 100 % 100}.{v % 100}";
 }
 
-/// <summary>A write-only stream that compresses into <paramref name="inner"/> with the native zstd library.</summary>
+/// <summary>A write-only stream that compresses into an inner stream with the native zstd library.</summary>
 internal sealed unsafe class NativeZstdCompressStream : Stream
 {
     private readonly Stream _inner;
@@ -176,85 +181,4 @@ internal sealed unsafe class NativeZstdCompressStream : Stream
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-}
-
-/// <summary>
-/// A read-only stream that decompresses zstd frames (one or several, concatenated) from <paramref name="inner"/> with
-/// the native library. A stream that ends inside a frame is an <see cref="InvalidDataException"/>, not a silent end.
-/// </summary>
-internal sealed unsafe class NativeZstdDecompressStream : Stream
-{
-    private readonly Stream _inner;
-    private readonly bool _leaveOpen;
-    private readonly byte[] _in;
-    private int _inPos, _inEnd;
-    private bool _eof;
-    private bool _inFrame;   // the last call left a frame unfinished (zstd returned a hint > 0)
-    private nint _ctx;
-
-    public NativeZstdDecompressStream(Stream inner, int bufferSize, bool leaveOpen)
-    {
-        _inner = inner;
-        _leaveOpen = leaveOpen;
-        _in = new byte[bufferSize];
-        _ctx = NativeZstd.Functions.CreateDCtx();
-        if (_ctx == 0) throw new OutOfMemoryException("zstd could not allocate a decompression context");
-    }
-
-    public override bool CanRead => _ctx != 0;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        ObjectDisposedException.ThrowIf(_ctx == 0, this);
-        if (buffer.IsEmpty) return 0;
-        var api = NativeZstd.Functions;
-        while (true)
-        {
-            if (_inPos == _inEnd && !_eof)
-            {
-                _inPos = 0;
-                _inEnd = _inner.Read(_in, 0, _in.Length);
-                if (_inEnd == 0) _eof = true;
-            }
-            if (_inPos == _inEnd && _eof && !_inFrame) return 0;
-            fixed (byte* src = _in)
-            fixed (byte* dst = buffer)
-            {
-                var input = new NativeZstd.Buffer { Data = src, Size = (nuint)_inEnd, Pos = (nuint)_inPos };
-                var output = new NativeZstd.Buffer { Data = dst, Size = (nuint)buffer.Length };
-                var hint = NativeZstd.Check(api.DecompressStream(_ctx, &output, &input), "decompression");
-                _inPos = (int)input.Pos;
-                _inFrame = hint != 0;
-                if (output.Pos > 0) return (int)output.Pos;
-            }
-            // Nothing came out and no input is left: a frame still open here was cut short.
-            if (_inPos == _inEnd && _eof)
-            {
-                if (_inFrame) throw new InvalidDataException("zstd stream is truncated: the input ends inside a frame");
-                return 0;
-            }
-        }
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (_ctx != 0)
-        {
-            NativeZstd.Functions.FreeDCtx(_ctx);
-            _ctx = 0;
-            if (disposing && !_leaveOpen) _inner.Dispose();
-        }
-        base.Dispose(disposing);
-    }
-
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -302,7 +302,7 @@ internal static class ParquetJson
         if (s.Length < 2 || s[0] != '{') return false;
         try
         {
-            using var doc = JsonDocument.Parse(s);
+            using var doc = JsonDocument.Parse(s, JsonLimits.DocumentOptions);
             return doc.RootElement.ValueKind == JsonValueKind.Object;
         }
         catch (JsonException)

@@ -31,8 +31,23 @@ public enum QuarantineKind
 /// </summary>
 public sealed class QuarantineRecord
 {
+    /// <summary>
+    /// The most bytes of an over-long record (<see cref="QuarantineKind.RecordTooLarge"/>) kept in <see cref="Raw"/>:
+    /// 64 KiB; <see cref="RawLength"/> and <see cref="RawSha256"/> describe the whole record exactly.
+    /// </summary>
+    public const int MaxRawExcerptBytes = 64 << 10;
+
     /// <summary>Creates a quarantine record.</summary>
-    public QuarantineRecord(string sourceFile, long line, QuarantineKind kind, string reason, ReadOnlyMemory<byte>? raw = null, long lineCount = 1)
+    /// <param name="sourceFile">The file.</param>
+    /// <param name="line">1-based line or first row; 0 when not tied to a record.</param>
+    /// <param name="kind">The category.</param>
+    /// <param name="reason">What is wrong.</param>
+    /// <param name="raw">The record's bytes (or the first bytes of it, then give <paramref name="rawLength"/> and <paramref name="rawSha256"/>).</param>
+    /// <param name="lineCount">Lines/rows covered (see <see cref="LineCount"/>).</param>
+    /// <param name="rawLength">The whole record's length when <paramref name="raw"/> is an excerpt; -1 otherwise.</param>
+    /// <param name="rawSha256">The whole record's SHA-256 (lower-case hex) when <paramref name="raw"/> is an excerpt.</param>
+    public QuarantineRecord(string sourceFile, long line, QuarantineKind kind, string reason, ReadOnlyMemory<byte>? raw = null, long lineCount = 1,
+        long rawLength = -1, string? rawSha256 = null)
     {
         SourceFile = sourceFile;
         Line = line;
@@ -40,7 +55,19 @@ public sealed class QuarantineRecord
         Reason = reason;
         Raw = raw;
         LineCount = lineCount;
+        RawLength = rawLength >= 0 ? rawLength : raw?.Length ?? -1;
+        RawSha256 = rawSha256;
     }
+
+    /// <summary>Length in bytes of the whole record, which <see cref="Raw"/> holds only the start of when
+    /// <see cref="RawIsExcerpt"/>; -1 when the reader had no bytes.</summary>
+    public long RawLength { get; }
+
+    /// <summary>SHA-256 of the whole record (lower-case hex) when <see cref="Raw"/> is an excerpt; null otherwise.</summary>
+    public string? RawSha256 { get; }
+
+    /// <summary>True when <see cref="Raw"/> holds only the first bytes of the record (an over-long line).</summary>
+    public bool RawIsExcerpt => Raw is { } r && RawLength > r.Length;
 
     /// <summary>The file the record came from.</summary>
     public string SourceFile { get; }
@@ -53,6 +80,13 @@ public sealed class QuarantineRecord
     /// 0 when unknown (a stream error: the rest of the stream could not be decoded).</summary>
     public long LineCount { get; }
 
+    /// <summary>
+    /// How many records this entry stands for in a run's counts (<c>DocumentsIn</c>, <c>DocumentsQuarantined</c>):
+    /// <see cref="LineCount"/> (every row of a corrupt row group or unreadable Parquet file), and 1 when that is 0 —
+    /// a stretch of a stream whose records cannot be told apart still lost at least one record.
+    /// </summary>
+    public long RecordCount => Math.Max(1, LineCount);
+
     /// <summary>The category of the problem.</summary>
     public QuarantineKind Kind { get; }
 
@@ -60,7 +94,7 @@ public sealed class QuarantineRecord
     public string Reason { get; }
 
     /// <summary>The raw bytes of the line (without its newline) when the reader had them; null otherwise.
-    /// For <see cref="QuarantineKind.RecordTooLarge"/> this is the first <see cref="CorpusReadOptions.MaxRecordBytes"/> bytes.</summary>
+    /// For <see cref="QuarantineKind.RecordTooLarge"/> this is the first <see cref="MaxRawExcerptBytes"/> bytes.</summary>
     public ReadOnlyMemory<byte>? Raw { get; }
 
     /// <summary>The raw bytes as text when they are valid UTF-8; null otherwise (then see <see cref="Raw"/>).</summary>

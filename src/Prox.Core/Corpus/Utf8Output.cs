@@ -108,7 +108,7 @@ internal sealed class Utf8Output : IDisposable
         Write((byte)'{');
         if (!metadata.IsEmpty)
         {
-            var reader = new Utf8JsonReader(metadata);
+            var reader = new Utf8JsonReader(metadata, JsonLimits.ReaderOptions);
             reader.Read();
             if (reader.TokenType == JsonTokenType.StartObject)
             {

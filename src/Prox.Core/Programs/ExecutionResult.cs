@@ -39,6 +39,7 @@ public sealed class ExecutionResult
     private readonly long[]? _ranges; // flattened (start, end, opIndex) of clipped intervals in program order
     private readonly int _rangeCount;
     private readonly int _allLinesOp;
+    private readonly int _workLimitOp; // the normalize call at which MaxNormalizeWork stopped the program, or -1
     private IReadOnlyList<LineRemoval>? _removals;
     private int[]? _removedLines;
 
@@ -54,8 +55,9 @@ public sealed class ExecutionResult
     // WordsIn + wordsOutDelta. lineCount: the line count, or -1 to count the lines of linesOf when asked.
     internal ExecutionResult(string text, string originalText, string processedText, ProxProgram program, bool dropped, DropReason reason,
         int errorCount, bool ignored, int wordsIn, int wordsOut, int wordsOutDelta, int lineCount, string linesOf,
-        IReadOnlyList<NormalizationMatch> normalizations, long[]? ranges, int rangeCount, int allLinesOp)
+        IReadOnlyList<NormalizationMatch> normalizations, long[]? ranges, int rangeCount, int allLinesOp, int workLimitOp)
     {
+        _workLimitOp = workLimitOp;
         Text = text;
         OriginalText = originalText;
         ProcessedText = processedText;
@@ -98,8 +100,21 @@ public sealed class ExecutionResult
 
     private IReadOnlyList<ProgramDiagnostic>? _diagnostics;
 
+    /// <summary>
+    /// True when the normalizations would have gone past <see cref="ExecutorOptions.MaxNormalizeWork"/>: the program was
+    /// stopped there and ignored (<see cref="Ignored"/>; the original text kept, unless too few words make it dropped), and
+    /// <see cref="Diagnostics"/> holds a <see cref="DiagnosticCodes.WorkLimitExceeded"/> error at that call.
+    /// </summary>
+    public bool WorkLimitExceeded => _workLimitOp >= 0;
+
     private IReadOnlyList<ProgramDiagnostic> ComputeDiagnostics()
     {
+        if (_workLimitOp >= 0)
+        {
+            var op = Program.Operations[_workLimitOp];
+            return [.. Program.Diagnostics, new ProgramDiagnostic(DiagnosticSeverity.Error, op.SourceLine, 1, DiagnosticCodes.WorkLimitExceeded,
+                $"normalize call {_workLimitOp} would take the normalizations past {Program.Options.MaxNormalizeWork:N0} characters scanned and written (MaxNormalizeWork); the program was stopped and ignored")];
+        }
         if (Program.Stage == ProgramStage.Doc || Program.LineCount is not null) return Program.Diagnostics;
         List<ProgramDiagnostic>? extra = null;
         foreach (var op in Program.Operations)

@@ -58,4 +58,6 @@ public static class DiagnosticCodes
     public const string BadKeyword = "PX0015";
     /// <summary>A doc-stage program that both keeps and drops.</summary>
     public const string Conflict = "PX0016";
+    /// <summary>The normalizations would exceed <see cref="ExecutorOptions.MaxNormalizeWork"/>; the program was ignored.</summary>
+    public const string WorkLimitExceeded = "PX0017";
 }

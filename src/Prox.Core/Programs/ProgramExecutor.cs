@@ -42,7 +42,7 @@ public static class ProgramExecutor
         var ignored = program.LimitExceeded;
         var dropped = !ignored && program.DropsDocument;
         return new ExecutionResult(dropped ? "" : text, text, text, program, dropped, dropped ? DropReason.DropDoc : DropReason.None,
-            program.ErrorCount, ignored, wordsIn: -1, wordsOut: dropped ? 0 : -1, wordsOutDelta: 0, lineCount: -1, linesOf: text, [], null, 0, -1);
+            program.ErrorCount, ignored, wordsIn: -1, wordsOut: dropped ? 0 : -1, wordsOutDelta: 0, lineCount: -1, linesOf: text, [], null, 0, -1, -1);
     }
 
     private static ExecutionResult ExecuteChunk(string text, ProxProgram program)
@@ -57,6 +57,8 @@ public static class ProgramExecutor
         var allLinesOp = -1;
         var growthLimit = options.GrowthLimit(text.Length);
         var wordDelta = 0L; // words gained by the normalizations (from the text around their matches)
+        var work_ = 0L;     // characters the normalizations scanned and wrote (ExecutorOptions.MaxNormalizeWork)
+        var workLimitOp = -1;
 
         if (program.LimitExceeded)
         {
@@ -77,9 +79,16 @@ public static class ProgramExecutor
                         var matches = 0;
                         if (source.Length == 0) skipped = "empty source";
                         else if (source == " " && !op.IsDeletionForm) skipped = "single-space source (ProX guard)";
+                        else if (work_ + work.Span.Length > options.MaxNormalizeWork)
+                        {
+                            workLimitOp = i;
+                            skipped = $"work limit: the normalizations would scan more than {options.MaxNormalizeWork:N0} characters (MaxNormalizeWork); program ignored";
+                        }
                         else
                         {
+                            work_ += work.Span.Length;
                             work.ReplaceAll(source, target, growthLimit, out matches, out var wouldBe, out var delta);
+                            if (matches > 0) work_ += work.Span.Length;
                             wordDelta += delta;
                             if (wouldBe > 0)
                             {
@@ -102,6 +111,16 @@ public static class ProgramExecutor
                         if (allLinesOp < 0) allLinesOp = i;
                         break;
                 }
+                if (workLimitOp >= 0) break;
+            }
+            if (workLimitOp >= 0)
+            {
+                // Not run to its end: ignored like a program over the operation limit, the original text kept.
+                errors = Math.Max(errors, options.MaxErrors);
+                work.Reset();
+                wordDelta = 0;
+                rawCount = 0;
+                allLinesOp = -1;
             }
         }
 
@@ -191,7 +210,7 @@ public static class ProgramExecutor
 
         return new ExecutionResult(final, text, processed, program, dropped, reason, errors, ignored,
             wordsIn: exact ? (int)wordsIn : -1, wordsOut: allGone ? 0 : exact ? (int)wordsOut : -1, wordsOutDelta: (int)outDelta,
-            lineCount, processed, (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp);
+            lineCount, processed, (IReadOnlyList<NormalizationMatch>?)normalizations ?? [], raw, clippedCount, allLinesOp, workLimitOp);
     }
 
     /// <summary>

@@ -48,7 +48,7 @@ internal sealed class WorkingText : IDisposable
         wordDelta = 0;
         var span = Span;
         var needle = source.AsSpan();
-        var first = span.IndexOf(needle);
+        var first = NextMatch(span, needle, 0);
         if (first < 0) return;
 
         _positions ??= new int[64];
@@ -57,9 +57,7 @@ internal sealed class WorkingText : IDisposable
         {
             if (count == _positions.Length) Array.Resize(ref _positions, _positions.Length * 2);
             _positions[count++] = at;
-            var next = at + needle.Length;
-            var rel = span[next..].IndexOf(needle);
-            at = rel < 0 ? -1 : next + rel;
+            at = NextMatch(span, needle, at + needle.Length);
         }
         var length = span.Length + (long)count * (target.Length - source.Length);
         if (length > limit)
@@ -87,6 +85,32 @@ internal sealed class WorkingText : IDisposable
         (_buffer, _spare) = (_spare, _buffer);
         _length = (int)length;
         Changed = true;
+    }
+
+    /// <summary>
+    /// The first occurrence of <paramref name="needle"/> in <paramref name="text"/> at or after <paramref name="from"/>
+    /// that neither starts nor ends between the two halves of a surrogate pair, or -1. Python strings are code points,
+    /// so <c>str.replace</c> never cuts a character in two; a needle that begins with a low surrogate or ends with a high
+    /// one (a lone half, which the Strict grammar's <c>\ud83d</c> escapes can write) must not match half of a pair.
+    /// </summary>
+    internal static int NextMatch(ReadOnlySpan<char> text, ReadOnlySpan<char> needle, int from)
+    {
+        bool checkStart = char.IsLowSurrogate(needle[0]), checkEnd = char.IsHighSurrogate(needle[^1]);
+        while (from <= text.Length - needle.Length)
+        {
+            var rel = text[from..].IndexOf(needle);
+            if (rel < 0) return -1;
+            var at = from + rel;
+            var end = at + needle.Length;
+            if ((checkStart && at > 0 && char.IsHighSurrogate(text[at - 1])) ||
+                (checkEnd && end < text.Length && char.IsLowSurrogate(text[end])))
+            {
+                from = at + 1;
+                continue;
+            }
+            return at;
+        }
+        return -1;
     }
 
     /// <summary>
@@ -124,6 +148,13 @@ internal sealed class WorkingText : IDisposable
             delta += PyText.CountWords(after[(a + first * growth)..(b + (k + 1) * growth)]) - PyText.CountWords(before[a..b]);
         }
         return delta;
+    }
+
+    /// <summary>Goes back to the original text (the edits so far are dropped).</summary>
+    public void Reset()
+    {
+        Changed = false;
+        _length = 0;
     }
 
     /// <summary>The current text as a new string.</summary>

@@ -174,9 +174,9 @@ public sealed class CorpusRefiner
                         var q = entry.Quarantine!;
                         quarantine ??= new QuarantineWriter(plan.Quarantine);
                         quarantine.Write(q);
-                        quarantined++;
+                        quarantined += q.RecordCount; // a corrupt row group is all its rows
                         var kind = q.Kind.ToString();
-                        quarantineKinds[kind] = quarantineKinds.GetValueOrDefault(kind) + 1;
+                        quarantineKinds[kind] = quarantineKinds.GetValueOrDefault(kind) + q.RecordCount;
                     }
                 }
                 if (batch.Docs.Count > 0) toRefine.Add(batch, cts.Token);
