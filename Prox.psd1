@@ -15,14 +15,33 @@
         'module/formats/Quality.format.ps1xml'
         'module/formats/Refinement.format.ps1xml'
     )
-    CmdletsToExport      = '*'
+    CmdletsToExport      = @(
+        'ConvertTo-ProxOnnxModel'
+        'Get-ProxDocument'
+        'Get-ProxModelInfo'
+        'Get-ProxProgram'
+        'Get-ProxRunSummary'
+        'Invoke-ProxProgram'
+        'Invoke-ProxRefine'
+        'Measure-ProxQuality'
+        'New-ProxRandomModel'
+        'Test-ProxProgram'
+    )
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('LLM', 'pretraining', 'data-cleaning', 'ProX')
-            ProjectUri = 'https://example.invalid/prox'
+            # ProjectUri, LicenseUri and IconUri are left out on purpose: the project has no public address yet, and
+            # an invented host would be a broken link. The package carries its documentation (about_Prox, README).
+            Tags         = @('LLM', 'pretraining', 'data-cleaning', 'ProX', 'Linux')
+            ReleaseNotes = @'
+0.1.0
+- Cmdlets: Invoke-ProxRefine, Get-ProxDocument, Get-ProxProgram, Invoke-ProxProgram, Test-ProxProgram,
+  Get-ProxRunSummary, Measure-ProxQuality, Get-ProxModelInfo, ConvertTo-ProxOnnxModel, New-ProxRandomModel.
+- -Path (wildcards) and -LiteralPath (piped files) on every cmdlet that reads files; errors have Prox.* ids.
+- The package holds the CPU runtime of ONNX Runtime (linux-x64); the CUDA provider is a separate step (README).
+'@
         }
     }
 }

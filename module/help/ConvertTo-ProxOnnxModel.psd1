@@ -14,6 +14,13 @@ To convert a published refining model: download the folder (for example huggingf
         UseContribOps = 'Use the fused RMSNorm operators of ONNX Runtime (SimplifiedLayerNormalization, SkipSimplifiedLayerNormalization) instead of standard operators; the model then runs only under ONNX Runtime.'
         Force         = 'Overwrite the files of a non-empty output folder.'
     }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'A checkpoint folder path (-Path).' }
+        @{ Type = 'System.IO.DirectoryInfo'; Description = 'A checkpoint folder from Get-ChildItem or Get-Item (binds -Path by its FullName).' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Models.ModelInfo'; Description = 'The written model folder: architecture, parameter count, dtype and graph signature.' }
+    )
     Examples    = @(
         @{
             Title   = 'Convert a checkpoint'

@@ -9,6 +9,13 @@ Reads config.json (layers, hidden size, heads, KV heads, MLP size, vocabulary, c
         UseCuda = 'With -Verify: try the CUDA execution provider first; when it cannot load, run on CPU and warn.'
         Threads = 'With -Verify: ONNX Runtime intra-op threads (0, the default: one per core).'
     }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'A model folder path.' }
+        @{ Type = 'System.IO.DirectoryInfo'; Description = 'A model folder from Get-ChildItem or Get-Item (binds -Path by its FullName).' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Models.ModelInfo'; Description = 'The model folder described: architecture, parameter count, dtype, graph inputs and outputs, completeness and, with -Verify, whether ONNX Runtime runs it.' }
+    )
     Examples    = @(
         @{
             Title   = 'Inspect a model folder'

@@ -4,7 +4,7 @@
 For each document (from -Path, -Text, or piped objects with a Text property such as Get-ProxDocument output) writes the doc-level program and the chunk-level programs that the backend generates, one object per program: Id, Stage, ChunkIndex, FirstLine, LineCount and Program. Nothing is executed; pipe the programs to Test-ProxProgram to check them or to Invoke-ProxProgram to run them.
 '@
     Parameters  = @{
-        Path      = 'Corpus files to read documents from.'
+        Path      = 'Corpus files, folders or wildcard patterns (* ? [ ]) to read documents from, relative to the current location. Files piped from Get-ChildItem bind to -LiteralPath and are read as corpus files.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         Text      = 'A document text. Binds from piped objects with a Text property.'
         Id        = 'The document id. Binds from piped objects with an Id property; derived from the text when absent.'
@@ -15,6 +15,14 @@ For each document (from -Path, -Text, or piped objects with a Text property such
         IdField   = 'With -Path: the field holding the id.'
         First     = 'Stop after this many documents.'
     }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'A document text (-Text).' }
+        @{ Type = 'Prox.Corpus.CorpusDocument'; Description = 'Documents from Get-ProxDocument (bind -Text and -Id by property name).' }
+        @{ Type = 'System.IO.FileInfo'; Description = 'Corpus files from Get-ChildItem (bind -LiteralPath by their PSPath): their documents are read.' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Refinement.GeneratedProgram'; Description = 'One per stage and chunk: Id, Stage, ChunkIndex, FirstLine, LineCount, Program and the document Text, so it pipes into Invoke-ProxProgram.' }
+    )
     Examples    = @(
         @{
             Title   = 'The programs for one page'

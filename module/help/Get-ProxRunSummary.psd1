@@ -4,10 +4,18 @@
 Reads the _summary.json of one or more output folders (or the files themselves) and returns one summary: counts add up across runs and shards (documents, characters, words and tokens in and out, per stage, drops by reason, quarantined records), files are listed together. -NoMerge returns each summary as read.
 '@
     Parameters  = @{
-        Path    = 'Output folders or _summary.json files; wildcards allowed. Accepts Get-ChildItem output and objects with an OutputPath property (such as the summary Invoke-ProxRefine returns).'
+        Path    = 'Output folders or _summary.json files; wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings and the summaries Invoke-ProxRefine returns (by their OutputPath) bind here; folders from Get-ChildItem bind to -LiteralPath.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         NoMerge = 'Return each summary separately.'
     }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'Output folders or _summary.json paths (-Path).' }
+        @{ Type = 'System.IO.DirectoryInfo'; Description = 'Output folders from Get-ChildItem (bind -LiteralPath by their PSPath).' }
+        @{ Type = 'Prox.Refinement.RunSummary'; Description = 'Summaries from Invoke-ProxRefine (bind -Path by their OutputPath).' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Refinement.RunSummary'; Description = 'One merged summary (or, with -NoMerge, one per run): documents, characters, words and tokens in and out, per-stage statistics, drops by reason, quarantined records, files.' }
+    )
     Examples    = @(
         @{
             Title   = 'Merge the summaries of two shards'

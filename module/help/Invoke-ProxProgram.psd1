@@ -14,6 +14,13 @@ Text, Program, Stage and Id bind from the pipeline by property name, so Import-C
         Dialect = 'Strict (default): a real grammar with diagnostics. Reference: the published ProX executor, quirks included.'
         Id      = 'An identifier copied onto the result, so piped records keep their identity.'
     }
+    Inputs      = @(
+        @{ Type = 'Prox.Refinement.GeneratedProgram'; Description = 'Programs from Get-ProxProgram (bind -Text, -Program, -Stage and -Id by property name).' }
+        @{ Type = 'System.Management.Automation.PSObject'; Description = 'Any object with Text and Program properties (and optionally Stage and Id).' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Programs.ExecutionResult'; Description = 'What happened: the refined Text, Dropped and DropReason, ErrorCount, Ignored, RemovedLines, LineRemovals, Normalizations, Diagnostics; with an Id note property when -Id was given.' }
+    )
     Examples    = @(
         @{
             Title   = 'Remove a navigation line and a footer phrase'

@@ -6,7 +6,7 @@ Streams every input file (JSON Lines, .jsonl.gz, .jsonl.zst or Parquet, chosen b
 Dropped documents go to dropped/<name> with their programs and reasons (unless -NoDroppedOutput); records that cannot be read (invalid JSON or UTF-8, a missing or non-string text field, a truncated compressed stream) go to quarantine/<name>.jsonl with file, line and reason, and never stop the run. Every output appears only when complete. The run's counts (documents, characters, words and tokens in and out per stage, drops by reason, removed lines, normalizations, operations, ignored programs, parse errors, quarantined records, elapsed time) are written to _summary.json and returned as an object. Existing outputs are not overwritten without -Force.
 '@
     Parameters  = @{
-        Path            = 'Corpus files, folders or wildcard patterns. Accepts Get-ChildItem output from the pipeline.'
+        Path            = 'Corpus files, folders or wildcard patterns (* ? [ ]), relative to the current location. Strings from the pipeline bind here; files from Get-ChildItem bind to -LiteralPath.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         OutputPath      = 'The folder for the refined files, dropped/, quarantine/ and _summary.json.'
         Backend         = 'The program generator. Rules: the built-in rules refiner (Gopher, C4, FineWeb and boilerplate rules compiled into programs).'
@@ -23,6 +23,16 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
         Force           = 'Overwrite the outputs of an earlier run.'
         PassThru        = 'After the summary, also emit the files written.'
     }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'Paths, folders or wildcard patterns (-Path).' }
+        @{ Type = 'System.IO.FileInfo'; Description = 'Corpus files from Get-ChildItem (bind -LiteralPath by their PSPath).' }
+        @{ Type = 'System.IO.DirectoryInfo'; Description = 'Folders from Get-ChildItem: every corpus file in them.' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Refinement.RunSummary'; Description = 'The run summary (also written to _summary.json).' }
+        @{ Type = 'System.IO.FileInfo'; Description = 'With -PassThru: every file written (refined, dropped, quarantine, _summary.json).' }
+    )
+    Defaults    = @{ ThrottleLimit = 'the number of processors' }
     Examples    = @(
         @{
             Title   = 'Refine a small corpus file'

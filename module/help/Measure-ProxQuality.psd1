@@ -6,13 +6,20 @@ Reads line-labelled files (a JSON array, or JSONL, of records holding the lines 
 Emits one result per file: Documents, DroppedDocuments, Lines (scored), KeepPrecision/KeepRecall/KeepF1, RemovePrecision/RemoveRecall/RemoveF1, F1 (= KeepF1), Accuracy, KeptFraction, and BaselineF1, the keep-class F1 of keeping every line, so that a number can be read against the trivial baseline.
 '@
     Parameters  = @{
-        Path    = 'Labelled file(s): .json (array) or .jsonl. Wildcards are resolved; accepts pipeline input (strings or Get-ChildItem output).'
+        Path    = 'Labelled file(s): .json (array) or .jsonl; wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings from the pipeline bind here; files from Get-ChildItem bind to -LiteralPath.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         Backend = 'The program backend. Rules (default): the expert heuristics compiled into programs.'
         Preset  = 'The rules preset: ProxRules (default; alias Default, tuned on the Turku train splits), Gopher, C4 or FineWeb (the published rule sets).'
         Stage   = 'Which stages run: Doc, Chunk, or both (default). With Chunk alone, doc-level rules are not applied.'
         Dialect = 'The dialect the executor reads the programs in: Strict (default) or Reference.'
     }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'Labelled files or wildcard patterns (-Path).' }
+        @{ Type = 'System.IO.FileInfo'; Description = 'Labelled files from Get-ChildItem (bind -LiteralPath by their PSPath).' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Quality.QualityReport'; Description = 'One per file: documents, lines, precision, recall and F1 of the keep and remove classes, accuracy, kept fraction, BaselineF1.' }
+    )
     Examples    = @(
         @{
             Title   = 'Score a small labelled file'

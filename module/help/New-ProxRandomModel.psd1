@@ -16,6 +16,13 @@ Presets: prox-0.35b (the shape of the published refining models: 24 layers, hidd
         UseContribOps = 'Use the fused RMSNorm operators of ONNX Runtime in the graph.'
         Force         = 'Overwrite the files of a non-empty output folder.'
     }
+    Inputs      = @(
+        @{ Type = 'None'; Description = 'This cmdlet takes no pipeline input.' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Models.ModelInfo'; Description = 'The written ONNX model folder.' }
+        @{ Type = 'System.IO.DirectoryInfo'; Description = 'With -AsCheckpoint: the written checkpoint folder.' }
+    )
     Examples    = @(
         @{
             Title   = 'A tiny model for a test'

@@ -9,6 +9,13 @@ Reads the program in the Strict dialect (default) or the Reference dialect and r
         Dialect   = 'Strict (default) or Reference.'
         LineCount = 'The line count of the document the program is for; line numbers past the end are then reported.'
     }
+    Inputs      = @(
+        @{ Type = 'System.String'; Description = 'Program text (-Program).' }
+        @{ Type = 'Prox.Refinement.GeneratedProgram'; Description = 'Programs from Get-ProxProgram (bind -Program, -Stage and -LineCount by property name).' }
+    )
+    Outputs     = @(
+        @{ Type = 'Prox.Programs.ProxProgram'; Description = 'The parsed program: IsValid, ErrorDiagnosticCount, WarningCount, ErrorCount, IsPortable, Operations and Diagnostics.' }
+    )
     Examples    = @(
         @{
             Title   = 'Check a program written by a model'

@@ -15,8 +15,21 @@ Describe 'The Prox module' {
         $names | Should -Contain 'Test-ProxProgram'
     }
 
-    It 'has about_Prox' {
-        (Get-Help about_Prox | Out-String) | Should -Match 'remove_lines'
+    It 'has about_Prox covering the language, the output folder, the summary schema, presets and paths' {
+        $about = Get-Help about_Prox | Out-String
+        $about | Should -Match 'remove_lines'
+        foreach ($section in 'THE OUTPUT FOLDER', 'THE RUN SUMMARY', 'GENERATORS AND PRESETS', 'THE LANGUAGE', 'PATHS', 'ERRORS') {
+            $about | Should -Match $section -Because "about_Prox needs a '$section' section"
+        }
+        $about | Should -Match 'documents_in = documents_out \+ documents_dropped \+ documents_quarantined'
+    }
+
+    It 'lists its cmdlets explicitly in the manifest, with a version the assembly shares' {
+        $manifest = Import-PowerShellDataFile "$PSScriptRoot/../../Prox.psd1"
+        $manifest.CmdletsToExport | Should -Not -Contain '*'
+        @($manifest.CmdletsToExport) | Sort-Object | Should -Be ((Get-Module Prox).ExportedCmdlets.Keys | Sort-Object)
+        $assembly = (Get-Module Prox).ImplementingAssembly.GetName().Version
+        '{0}.{1}.{2}' -f $assembly.Major, $assembly.Minor, $assembly.Build | Should -Be $manifest.ModuleVersion
     }
 }
 
@@ -36,6 +49,30 @@ Describe 'Help of <_>' -ForEach $cmdlets {
         foreach ($p in (Get-Command $name).Parameters.Keys | Where-Object { $_ -notin $common }) {
             $ph = $help.parameters.parameter | Where-Object name -eq $p
             ($ph.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$p of $name needs a description"
+        }
+    }
+
+    It 'has INPUTS and OUTPUTS' {
+        @($help.inputTypes.inputType).Count | Should -BeGreaterThan 0 -Because "$name needs INPUTS"
+        @($help.returnValues.returnValue).Count | Should -BeGreaterThan 0 -Because "$name needs OUTPUTS"
+        foreach ($t in $help.returnValues.returnValue) { ($t.description | Out-String).Trim() | Should -Not -BeNullOrEmpty }
+        $full = Get-Help $name -Full | Out-String
+        $full | Should -Match 'INPUTS'
+        $full | Should -Match 'OUTPUTS'
+    }
+
+    It 'shows -WhatIf and -Confirm in its syntax when it supports them, and wildcard support as declared' {
+        $cmd = Get-Command $name
+        $syntax = $help.syntax | Out-String
+        if ($cmd.Parameters.ContainsKey('WhatIf')) {
+            $syntax | Should -Match '\[-WhatIf\]'
+            $syntax | Should -Match '\[-Confirm\]'
+        }
+        foreach ($p in $cmd.Parameters.Values) {
+            $ph = $help.parameters.parameter | Where-Object name -eq $p.Name
+            if (-not $ph) { continue }
+            $wild = [bool]($p.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
+            $ph.globbing | Should -Be $wild.ToString().ToLower() -Because "-$($p.Name) of $name"
         }
     }
 

@@ -12,7 +12,7 @@ namespace Prox.PowerShell.Cmdlets;
 /// <para type="synopsis">Refines corpus files with ProX programs and writes the refined corpus, dropped and quarantine sidecars and a run summary.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ProxRefine", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
-[OutputType(typeof(RunSummary))]
+[OutputType(typeof(RunSummary), typeof(FileInfo))]
 public sealed class InvokeProxRefineCommand : PSCmdlet
 {
     private readonly List<string> _files = [];
