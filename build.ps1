@@ -5,12 +5,15 @@
     -Task Build : Release build; lays out the module so that `Import-Module ./Prox.psd1` from the repository root loads it.
     -Task Test  : Build, then every xunit and Pester test; ends with one line `N passed, N failed`; non-zero exit on failure.
     -Task Demo  : Build, then refine the bundled sample corpus and print the run summary.
+    -Task Package : Build, then lay out only the module (manifest, module/bin without the CUDA provider, formats,
+                  help, README) under artifacts/package/Prox and publish it as Prox.<version>.nupkg to a local
+                  file repository (artifacts/package/repository). Prints the package and installed sizes.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Release'
 )
@@ -60,6 +63,7 @@ function Get-PesterModulePath {
 
 function Invoke-Tests {
     Invoke-Build
+    New-ModulePackage   # tests/Pester/Package.Tests.ps1 installs it
     $passed = 0; $failed = 0
     $results = Join-Path $root 'artifacts/test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
@@ -107,8 +111,62 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+# What a user installs: the manifest and what it loads, nothing of the repository around it. The CUDA and TensorRT
+# execution providers of ONNX Runtime (about 270 MB, linux-x64 only) stay out: the model code falls back to CPU with a
+# warning, and the README says how to add the CUDA provider for a GPU.
+$script:PackageExcludes = @('libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_tensorrt.so', '*.pdb')
+$script:PackageLimitBytes = 80MB
+
+function Invoke-Package {
+    Invoke-Build
+    New-ModulePackage
+}
+
+function New-ModulePackage {
+    $packageRoot = Join-Path $root 'artifacts/package'
+    $layout = Join-Path $packageRoot 'Prox'
+    $repository = Join-Path $packageRoot 'repository'
+    foreach ($d in $layout, $repository) { if (Test-Path $d) { Remove-Item $d -Recurse -Force } }
+    New-Item -ItemType Directory -Force $layout, $repository | Out-Null
+
+    Copy-Item (Join-Path $root 'Prox.psd1') $layout
+    Copy-Item (Join-Path $root 'README.md') $layout
+    New-Item -ItemType Directory (Join-Path $layout 'module') | Out-Null
+    Copy-Item (Join-Path $root 'module/formats') (Join-Path $layout 'module/formats') -Recurse
+    $bin = Join-Path $layout 'module/bin'
+    New-Item -ItemType Directory $bin | Out-Null
+    Get-ChildItem $moduleBin -Recurse -File | Where-Object {
+        $name = $_.Name
+        -not ($script:PackageExcludes | Where-Object { $name -like $_ })
+    } | ForEach-Object {
+        $relative = [IO.Path]::GetRelativePath($moduleBin, $_.FullName)
+        $target = Join-Path $bin $relative
+        New-Item -ItemType Directory -Force (Split-Path $target) | Out-Null
+        Copy-Item $_.FullName $target
+    }
+    New-Item -ItemType Directory (Join-Path $layout 'en-US') | Out-Null
+    Copy-Item (Join-Path $root 'en-US/*.txt'), (Join-Path $root 'en-US/*.xml') (Join-Path $layout 'en-US')
+
+    $installed = (Get-ChildItem $layout -Recurse -File | Measure-Object Length -Sum).Sum
+    $manifest = Import-PowerShellDataFile (Join-Path $layout 'Prox.psd1')
+    # Publish in a fresh process: Publish-PSResource loads the manifest, and this one may have the module loaded.
+    $publish = @"
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name ProxPackageBuild -Uri '$repository' -Trusted -Force
+try { Publish-PSResource -Path '$layout' -Repository ProxPackageBuild }
+finally { Unregister-PSResourceRepository -Name ProxPackageBuild }
+"@
+    Invoke-Pwsh -NoProfile -NonInteractive -Command $publish
+    if ($LASTEXITCODE -ne 0) { throw 'Publish-PSResource failed' }
+    $nupkg = Get-ChildItem $repository -Filter "Prox.$($manifest.ModuleVersion).nupkg" | Select-Object -First 1
+    if (-not $nupkg) { throw "no Prox.$($manifest.ModuleVersion).nupkg in $repository" }
+    Write-Host ("==> {0}: {1:N1} MB (installed: {2:N1} MB)" -f $nupkg.FullName, ($nupkg.Length / 1MB), ($installed / 1MB)) -ForegroundColor Cyan
+    if ($nupkg.Length -gt $script:PackageLimitBytes) { throw "the package is $([math]::Round($nupkg.Length / 1MB, 1)) MB, over the limit of 80 MB" }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test'  { Invoke-Tests }
     'Demo'  { Invoke-Demo }
+    'Package' { Invoke-Package }
 }

@@ -40,7 +40,7 @@ public static class OnnxSessions
         if (options.UseCuda)
         {
             try { so.AppendExecutionProvider_CUDA(options.DeviceId); }
-            catch (OnnxRuntimeException e) { warn?.Invoke($"CUDA execution provider unavailable, running on CPU: {e.Message}"); }
+            catch (OnnxRuntimeException e) { warn?.Invoke($"CUDA execution provider unavailable, running on CPU: {e.Message} (an installed Prox module ships without libonnxruntime_providers_cuda.so: see the README, 'Install the module')"); }
         }
         try { return new InferenceSession(path, so); }
         catch (OnnxRuntimeException e) { throw new InvalidDataException($"ONNX Runtime cannot load '{path}': {e.Message}", e); }
