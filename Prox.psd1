@@ -14,11 +14,14 @@
         'module/formats/Corpus.format.ps1xml'
         'module/formats/Quality.format.ps1xml'
         'module/formats/Refinement.format.ps1xml'
+        'module/formats/Rules.format.ps1xml'
     )
     CmdletsToExport      = @(
         'ConvertTo-ProxOnnxModel'
+        'Export-ProxDocument'
         'Get-ProxDocument'
         'Get-ProxModelInfo'
+        'Get-ProxPreset'
         'Get-ProxProgram'
         'Get-ProxRunSummary'
         'Invoke-ProxProgram'

@@ -36,6 +36,7 @@ Register-PSResourceRepository -Name ProxLocal -Uri $env:PROX_TEST_REPOSITORY -Tr
 Install-PSResource -Name Prox -Repository ProxLocal -Scope CurrentUser -TrustRepository
 Import-Module Prox
 $m = Get-Module Prox
+$store = Join-Path ([Environment]::GetFolderPath('LocalApplicationData')) 'PSResourceGet'
 $s = Invoke-ProxRefine -Path web-sample.jsonl -OutputPath refined -Tokenizer whitespace
 [pscustomobject]@{
     ModuleBase   = $m.ModuleBase
@@ -44,9 +45,13 @@ $s = Invoke-ProxRefine -Path web-sample.jsonl -OutputPath refined -Tokenizer whi
     DocumentsOut = $s.DocumentsOut
     Refined      = @(Get-ProxDocument refined/web-sample.jsonl).Count
     HasSrc       = Test-Path (Join-Path $m.ModuleBase 'src')
+    Store        = $store
     Help         = [bool]((Get-Help Invoke-ProxRefine -Full | Out-String) -match 'OUTPUTS')
 } | ConvertTo-Json -Compress
 '@
+        # .NET answers an empty LocalApplicationData for a folder that does not exist, and PSResourceGet would then
+        # keep its repository list relative to the process folder: make the user folders first.
+        foreach ($d in "$work/.local/share", "$work/.config", "$work/.cache") { New-Item -ItemType Directory -Force $d | Out-Null }
         $pwsh = Join-Path $PSHOME 'pwsh'
         $saved = @{}
         $vars = @{
@@ -64,6 +69,7 @@ $s = Invoke-ProxRefine -Path web-sample.jsonl -OutputPath refined -Tokenizer whi
         $r.Refined | Should -Be $r.DocumentsOut
         $r.DocumentsOut | Should -BeGreaterThan 0
         $r.HasSrc | Should -BeFalse
+        $r.Store | Should -BeLike "$work*" -Because 'the repository list must stay in the test''s own user folders'
         $r.Help | Should -BeTrue
     }
 }

@@ -335,8 +335,14 @@ internal sealed class ParquetCorpusWriter : CorpusWriter
 
     private protected override void WriteCore(CorpusDocument doc, string text, ReadOnlySpan<byte> prox)
     {
-        var row = doc.Row ?? throw new NotSupportedException(
-            $"'{Path}': writing a {doc.SourceFormat} document to Parquet is not supported; Parquet output takes documents read from Parquet");
+        if (doc.Row is null)
+        {
+            WriteJsonDocument(doc, text, prox);
+            return;
+        }
+        if (_json is not null)
+            throw new InvalidOperationException($"'{Path}': document from '{doc.SourceFile}' is Parquet, but the file was started with JSON Lines documents; write them to separate files");
+        var row = doc.Row;
         if (_source is null) Start(row.Table);
         else if (!ReferenceEquals(_source, row.Table) && !SameSchema(_source, row.Table))
             throw new InvalidOperationException($"'{Path}': document from '{doc.SourceFile}' has a different Parquet schema than the first document written");
@@ -363,6 +369,38 @@ internal sealed class ParquetCorpusWriter : CorpusWriter
         _rows.Add(values);
         _chars += text.Length;
         if (_rows.Count >= Options.ParquetRowGroupRows || _chars >= Options.ParquetRowGroupChars) FlushRowGroup();
+    }
+
+    // JSON Lines documents: rows buffered as field lists until the first row group fixes the schema (JsonParquetRows).
+    private JsonParquetRows? _json;
+    private readonly List<JsonParquetRows.Pending> _pendingJson = [];
+
+    private void WriteJsonDocument(CorpusDocument doc, string text, ReadOnlySpan<byte> prox)
+    {
+        if (_json is null)
+        {
+            if (_source is not null)
+                throw new InvalidOperationException($"'{Path}': document from '{doc.SourceFile}' is {doc.SourceFormat}, but the file was started with Parquet documents; write them to separate files");
+            _json = new JsonParquetRows();
+        }
+        var pending = _json.Read(doc, text, prox, Options.WriteDerivedIds);
+        _chars += text.Length;
+        if (_json.Table is null)
+        {
+            _pendingJson.Add(pending);
+            if (_pendingJson.Count >= Options.ParquetRowGroupRows || _chars >= Options.ParquetRowGroupChars) StartJson();
+            return;
+        }
+        _rows.Add(_json.Row(pending));
+        if (_rows.Count >= Options.ParquetRowGroupRows || _chars >= Options.ParquetRowGroupChars) FlushRowGroup();
+    }
+
+    private void StartJson()
+    {
+        Start(_json!.Derive(_pendingJson));
+        foreach (var p in _pendingJson) _rows.Add(_json.Row(p));
+        _pendingJson.Clear();
+        FlushRowGroup();
     }
 
     private void Start(ParquetTable table)
@@ -409,6 +447,7 @@ internal sealed class ParquetCorpusWriter : CorpusWriter
 
     private protected override void CompleteCore()
     {
+        if (_json is not null && _json.Table is null) StartJson();
         if (_writer is null && Options.ParquetSchemaSource is null)
         {
             // no document and no schema source: a valid, empty file with the basic document columns

@@ -54,8 +54,6 @@ public sealed class CorpusRefiner
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files)
         {
-            if (options.OutputFormat == CorpusFormat.Parquet && CorpusFormats.FromPath(f) != CorpusFormat.Parquet)
-                throw new NotSupportedException($"'{f}': Parquet output needs Parquet input (its schema); write JSON Lines instead");
             var output = CorpusFiles.MirrorPath(f, outDir, options.OutputFormat);
             if (string.Equals(Path.GetFullPath(output), f, StringComparison.Ordinal))
                 throw new IOException($"'{f}': the output would overwrite the input; choose another output folder");
@@ -143,7 +141,7 @@ public sealed class CorpusRefiner
         var toWrite = new Handoff<Batch>(workers + 1);
         var readOptions = new CorpusReadOptions { TextField = _options.TextField, IdField = _options.IdField };
         // Parquet outputs keep the input's schema even when every row is dropped.
-        var writeOptions = new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel, ParquetSchemaSource = plan.Input };
+        var writeOptions = new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel, ParquetSchemaSource = CorpusFormats.FromPath(plan.Input) == CorpusFormat.Parquet ? plan.Input : null };
         long quarantined = 0;
         var quarantineKinds = new Dictionary<string, long>(StringComparer.Ordinal);
 

@@ -173,12 +173,58 @@ public sealed class CorpusRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void Jsonl_document_to_parquet_is_refused_clearly()
+    public void Jsonl_documents_to_parquet_take_a_schema_derived_from_the_records()
     {
-        var input = _files.WriteLines("a.jsonl", Records[0]);
-        using var writer = CorpusWriter.Create(_files.PathOf("a.parquet"));
-        var e = Assert.Throws<NotSupportedException>(() => writer.Write(CorpusReader.Read(input).Single().Document!));
-        Assert.Contains("Parquet", e.Message);
+        var input = _files.WriteLines("a.jsonl",
+            """{"id":"a","text":"one","n":1,"f":1,"ok":true,"tags":["x"],"metadata":{"url":"u"}}""",
+            """{"text":"two","n":2,"f":2.5,"extra":null}""");
+        var output = _files.PathOf("a.parquet");
+        using (var writer = CorpusWriter.Create(output))
+        {
+            foreach (var e in CorpusReader.Read(input)) writer.Write(e.Document!, e.Document!.Text.ToUpperInvariant(), """{"k":1}""");
+            writer.Complete();
+        }
+        var back = CorpusTestFiles.ReadAll(output).Select(e => e.Document!).ToList();
+        Assert.Equal(["ONE", "TWO"], back.Select(d => d.Text));
+        Assert.Equal("a", back[0].Id);
+        Assert.Equal(CorpusDocument.ComputeContentId("two"), back[1].Id);
+        Assert.False(back[1].IdIsDerived);
+        Assert.Equal("""{"url":"u","prox":{"k":1}}""", back[0].MetadataJson);
+        Assert.Equal("""{"prox":{"k":1}}""", back[1].MetadataJson);
+        using var row = System.Text.Json.JsonDocument.Parse(back[1].RecordJson);
+        Assert.Equal(2, row.RootElement.GetProperty("n").GetInt64());
+        Assert.Equal(2.5, row.RootElement.GetProperty("f").GetDouble());
+        using var row0 = System.Text.Json.JsonDocument.Parse(back[0].RecordJson);
+        Assert.True(row0.RootElement.GetProperty("ok").GetBoolean());
+        Assert.Equal("""["x"]""", row0.RootElement.GetProperty("tags").GetString());
+    }
+
+    [Fact]
+    public void Jsonl_record_that_does_not_fit_the_first_row_group_schema_fails_naming_it_and_publishes_nothing()
+    {
+        var input = _files.WriteLines("m.jsonl", """{"id":"a","text":"one","n":1}""", """{"id":"b","text":"two","n":"two"}""", """{"id":"c","text":"three","z":1}""");
+        var output = _files.PathOf("m.parquet");
+        var docs = CorpusReader.Read(input).Select(e => e.Document!).ToList();
+        using (var writer = CorpusWriter.Create(output, new CorpusWriteOptions { ParquetRowGroupRows = 1 }))
+        {
+            writer.Write(docs[0]);
+            var e = Assert.Throws<InvalidDataException>(() => writer.Write(docs[1]));
+            Assert.Contains("m.jsonl:2", e.Message);
+            Assert.Contains("'n'", e.Message);
+            var z = Assert.Throws<InvalidDataException>(() => writer.Write(docs[2]));
+            Assert.Contains("'z'", z.Message);
+        }
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Jsonl_and_parquet_documents_do_not_mix_in_one_parquet_file()
+    {
+        var jsonl = CorpusReader.Read(_files.WriteLines("j.jsonl", Records[0])).Single().Document!;
+        var parquet = CorpusReader.Read(_files.WriteParquet("p.parquet", 1)).First().Document!;
+        using var writer = CorpusWriter.Create(_files.PathOf("mix.parquet"));
+        writer.Write(jsonl);
+        Assert.Throws<InvalidOperationException>(() => writer.Write(parquet));
     }
 
     [SkippableFact]

@@ -188,14 +188,16 @@ public class CorpusRefinerTests
         Assert.Equal(Doc("z2"), fromZst[1].Text);
         Assert.Equal(9, summary.DocumentsOut);
 
-        // Format changes: zstd in, gzip out; Parquet in, JSON Lines out; JSON in, Parquet out is refused before any work.
+        // Format changes: zstd in, gzip out; Parquet in, JSON Lines out; JSON in, Parquet out (schema derived from the records).
         var converted = new CorpusRefiner(gen, options with { OutputFormat = CorpusFormat.JsonlGzip }).Run([zst, parquet], t.PathOf("out2"));
         Assert.Equal(["z1", "z2"], CorpusTestFiles.ReadAll(t.PathOf("out2/part.jsonl.gz")).Select(e => e.Document!.Id));
         Assert.Equal(CorpusTestFiles.ParquetText(5), CorpusTestFiles.ReadAll(t.PathOf("out2/fine.jsonl.gz"))[5].Document!.Text);
         Assert.Equal(9, converted.DocumentsOut);
-        var refused = Assert.Throws<NotSupportedException>(() => new CorpusRefiner(gen, options with { OutputFormat = CorpusFormat.Parquet }).Run([zst], t.PathOf("out3")));
-        Assert.Contains("part.jsonl.zst", refused.Message);
-        Assert.False(Directory.Exists(t.PathOf("out3")));
+        var toParquet = new CorpusRefiner(gen, options with { OutputFormat = CorpusFormat.Parquet }).Run([zst], t.PathOf("out3"));
+        Assert.Equal(2, toParquet.DocumentsOut);
+        var parquetOut = CorpusTestFiles.ReadAll(t.PathOf("out3/part.parquet")).Select(e => e.Document!).ToList();
+        Assert.Equal(["z1", "z2"], parquetOut.Select(d => d.Id));
+        Assert.Equal(Doc("z2"), parquetOut[1].Text);
     }
 
     [Fact]
