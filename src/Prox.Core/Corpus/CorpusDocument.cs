@@ -60,6 +60,9 @@ public sealed class CorpusDocument
     /// <summary>1-based line of the record (JSON Lines) or 1-based row within the file (Parquet).</summary>
     public long SourceLine { get; }
 
+    /// <summary>Where the record is, as <c>file-name:line</c> (the file's name only; <see cref="SourceFile"/> has the path).</summary>
+    public string Location => $"{Path.GetFileName(SourceFile)}:{SourceLine}";
+
     /// <summary>The format of the source file.</summary>
     public CorpusFormat SourceFormat => _source.Format;
 

@@ -100,6 +100,9 @@ public sealed class QuarantineRecord
     /// <summary>The raw bytes as text when they are valid UTF-8; null otherwise (then see <see cref="Raw"/>).</summary>
     public string? RawText => Raw is { } r && System.Text.Unicode.Utf8.IsValid(r.Span) ? Encoding.UTF8.GetString(r.Span) : null;
 
+    /// <summary>Where the record is, as <c>file-name:line</c> (the file's name only; <see cref="SourceFile"/> has the path).</summary>
+    public string Location => $"{System.IO.Path.GetFileName(SourceFile)}:{Line}";
+
     /// <summary><c>file:line: reason</c>, the form used in error messages.</summary>
     public string Message => Line > 0 ? $"{SourceFile}:{Line}: {Reason}" : $"{SourceFile}: {Reason}";
 
