@@ -19,7 +19,7 @@ $summary | Format-List
 '=== One refined document, with the program that refined it ==='
 $doc = Get-ProxDocument (Join-Path $out 'web-sample.jsonl') -First 1
 "id: $($doc.Id)"
-"chunk program:`n$($doc.Metadata.prox.chunk_program)"
+"chunk program:`n$($doc.Metadata.prox.chunk.program)"
 "--- text ---"
 $doc.Text
 

@@ -84,7 +84,7 @@ internal static class RefineBench
         }
         var sizeFile = Path.Combine(Path.GetDirectoryName(input)!, Path.GetFileName(input).Split('.')[0] + ".size");
         var sizes = File.Exists(sizeFile) ? File.ReadAllText(sizeFile).Split(' ').Select(long.Parse).ToArray() : [new FileInfo(input).Length, 0, 0];
-        using var generator = ProgramGenerators.Create(ProgramBackend.Rules);
+        using var generator = ProgramGenerators.Create(GeneratorSpec.Default);
         var options = new RefineOptions { Threads = threads, Tokenizer = tokenizer, Dialect = dialect, Force = true };
         var sw = Stopwatch.StartNew();
         var summary = new CorpusRefiner(generator, options).Run([input], output);

@@ -1,12 +1,13 @@
 @{
     Synopsis    = 'Reads run summaries (_summary.json) of refinement runs and merges them.'
     Description = @'
-Reads the _summary.json of one or more output folders (or the files themselves) and returns one summary: counts add up across runs and shards (documents, characters, words and tokens in and out, per stage, drops by reason, quarantined records), files are listed together. -NoMerge returns each summary as read.
+Reads the _summary.json of one or more output folders (or the files themselves) and returns one summary: counts add up across runs and shards (documents, characters, words and tokens in and out, per stage, drops by reason, quarantined records), files are listed together. -NoMerge returns each summary as read. Runs made with different generators, tokenizers, dialects or stages are refused unless -Force: their counts would not mean one thing.
 '@
     Parameters  = @{
         Path    = 'Output folders or _summary.json files; wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings and the summaries Invoke-ProxRefine returns (by their OutputPath) bind here; folders from Get-ChildItem bind to -LiteralPath.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         NoMerge = 'Return each summary separately.'
+        Force   = 'Add up runs even when their generators (spec or options), tokenizers, dialects or stages differ; without it such runs are refused with an error that says what differs.'
     }
     Inputs      = @(
         @{ Type = 'System.String'; Description = 'Output folders or _summary.json paths (-Path).' }

@@ -8,7 +8,7 @@ Emits one result per file: Documents, DroppedDocuments, Lines (scored), KeepPrec
     Parameters  = @{
         Path    = 'Labelled file(s): .json (array) or .jsonl; wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings from the pipeline bind here; files from Get-ChildItem bind to -LiteralPath.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
-        Backend = 'The program backend. Rules (default): the expert heuristics compiled into programs.'
+        Generator = 'The generator of both stages, as a spec: rules (the ProxRules preset), rules:<Preset> (ProxRules, Gopher, C4, FineWeb), rules:<Preset>?Option=value&... (RulesOptions overrides, e.g. rules:C4?C4MinLineWords=5), or a model folder. Default rules:ProxRules. '
         Preset  = 'The rules preset: ProxRules (default; alias Default, tuned on the Turku train splits), Gopher, C4 or FineWeb (the published rule sets).'
         Stage   = 'Which stages run: Doc, Chunk, or both (default). With Chunk alone, doc-level rules are not applied.'
         Dialect = 'The dialect the executor reads the programs in: Strict (default) or Reference.'

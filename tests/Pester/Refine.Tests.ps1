@@ -35,7 +35,7 @@ Describe 'Invoke-ProxRefine' {
         $docs[0].Id | Should -Be 'doc-1'
         $docs[0].Text | Should -Not -Match 'All rights reserved'
         $docs[0].Metadata.url | Should -Be 'https://example.org/1'
-        $docs[0].Metadata.prox.chunk_program | Should -Match 'remove_lines'
+        $docs[0].Metadata.prox.chunk.program | Should -Match 'remove_lines'
     }
 
     It 'warns about quarantined records' {
@@ -48,11 +48,15 @@ Describe 'Invoke-ProxRefine' {
         $out | Should -Not -Exist
     }
 
-    It 'refuses to overwrite without -Force and overwrites with it' {
+    It 'resumes the same command, refuses a changed one without -Force and starts over with it' {
         Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -WarningAction SilentlyContinue | Out-Null
-        { Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw '*-Force*'
-        $again = Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -Force -WarningAction SilentlyContinue
-        $again.DocumentsOut | Should -Be 5
+        $same = Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -WarningAction SilentlyContinue
+        $same.UnitsSkipped | Should -Be 1
+        $same.DocumentsOut | Should -Be 5
+        { Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -Preset C4 -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw '*rules:C4*-Force*'
+        $again = Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -Preset C4 -Force -WarningAction SilentlyContinue
+        $again.UnitsSkipped | Should -Be 0
+        $again.ChunkGenerator.Spec | Should -Be 'rules:C4'
     }
 
     It 'skips the dropped sidecar with -NoDroppedOutput and lists files with -PassThru' {

@@ -9,6 +9,33 @@ public static class DocumentLines
     /// <summary>Number of lines of <paramref name="text"/> (newlines + 1).</summary>
     public static int Count(ReadOnlySpan<char> text) => text.Count('\n') + 1;
 
+    /// <summary>
+    /// Lines <paramref name="firstLine"/> … <paramref name="firstLine"/> + <paramref name="lineCount"/> − 1 of
+    /// <paramref name="text"/> as a view, each with its <c>'\n'</c> (the document's last line has none). Out-of-range
+    /// parts are clipped.
+    /// </summary>
+    public static ReadOnlyMemory<char> Slice(string text, int firstLine, int lineCount)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (lineCount <= 0) return ReadOnlyMemory<char>.Empty;
+        var span = text.AsSpan();
+        int start = 0;
+        for (int line = 0; line < firstLine; line++)
+        {
+            var nl = span[start..].IndexOf('\n');
+            if (nl < 0) return ReadOnlyMemory<char>.Empty;
+            start += nl + 1;
+        }
+        int end = start;
+        for (int line = 0; line < lineCount; line++)
+        {
+            var nl = span[end..].IndexOf('\n');
+            if (nl < 0) { end = span.Length; break; }
+            end += nl + 1;
+        }
+        return text.AsMemory(start, end - start);
+    }
+
     /// <summary>Enumerates the lines without allocating: <c>foreach (var line in DocumentLines.Enumerate(text))</c>.</summary>
     public static LineEnumerator Enumerate(ReadOnlySpan<char> text) => new(text);
 }

@@ -71,8 +71,12 @@ public static class CorpusFiles
 
     private static SearchOption Option(bool recurse) => recurse ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
 
+    // Names starting with '.' (temporary files being written) or '_' (a run's plan, markers, summary, staging) are
+    // never corpus files of a folder.
     private static IEnumerable<string> Recognised(IEnumerable<string> files) =>
-        files.Where(f => CorpusFormats.TryFromPath(f, out _, out _)).Order(StringComparer.Ordinal).ToList();
+        files.Where(f => !IsHiddenName(Path.GetFileName(f)) && CorpusFormats.TryFromPath(f, out _, out _)).Order(StringComparer.Ordinal).ToList();
+
+    private static bool IsHiddenName(string name) => name.StartsWith('.') || name.StartsWith('_');
 
     private static IEnumerable<string> NonEmpty(IEnumerable<string> files, string message)
     {

@@ -1,3 +1,4 @@
+using Prox.IO;
 using System.Text;
 using System.Text.Json;
 

@@ -1,3 +1,4 @@
+using Prox.IO;
 using System.Buffers;
 using System.Reflection;
 using System.Text.Encodings.Web;

@@ -47,8 +47,7 @@ internal static class LlamaOnnxWriter
         var c = weights.Config;
         c.Validate();
         Directory.CreateDirectory(folder);
-        string tag = Guid.NewGuid().ToString("N")[..8];
-        string dataTmp = Path.Combine(folder, $"{DataFile}.tmp-{tag}"), modelTmp = Path.Combine(folder, $"{ModelFile}.tmp-{tag}");
+                string dataTmp = Prox.IO.AtomicFile.TempPathFor(Path.Combine(folder, DataFile)), modelTmp = Prox.IO.AtomicFile.TempPathFor(Path.Combine(folder, ModelFile));
         try
         {
             byte[] model;
@@ -62,8 +61,8 @@ internal static class LlamaOnnxWriter
                 });
             }
             File.WriteAllBytes(modelTmp, model);
-            File.Move(dataTmp, Path.Combine(folder, DataFile), overwrite: true);
-            File.Move(modelTmp, Path.Combine(folder, ModelFile), overwrite: true);
+            Prox.IO.AtomicFile.Publish(dataTmp, Path.Combine(folder, DataFile));
+            Prox.IO.AtomicFile.Publish(modelTmp, Path.Combine(folder, ModelFile));
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Prox.IO;
 using System.Text.Json.Nodes;
 using Prox.Models.Onnx;
 

@@ -1,3 +1,4 @@
+using Prox.IO;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -141,26 +142,4 @@ internal static class SafetensorsWriter
             }
         });
     }
-}
-
-/// <summary>Writes files under a temporary name and renames them into place, so a reader never sees a partial file.</summary>
-internal static class AtomicFile
-{
-    public static void Write(string path, Action<FileStream> write)
-    {
-        var tmp = path + ".tmp-" + Guid.NewGuid().ToString("N")[..8];
-        try
-        {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
-                write(fs);
-            File.Move(tmp, path, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(tmp); } catch (IOException) { }
-            throw;
-        }
-    }
-
-    public static void WriteText(string path, string text) => Write(path, fs => fs.Write(Encoding.UTF8.GetBytes(text)));
 }

@@ -1,4 +1,5 @@
 using Prox.Generation;
+using Prox.Refinement;
 using Prox.Programs;
 
 namespace Prox.Quality;
@@ -17,12 +18,6 @@ public sealed record QualityOptions
 
     /// <summary>Executor thresholds; null = <see cref="ExecutorOptions.Default"/>.</summary>
     public ExecutorOptions? Executor { get; init; }
-
-    /// <summary>
-    /// Splits a document into chunk requests for generators with <see cref="IProgramGenerator.UsesTokenChunks"/>;
-    /// without it such a generator is refused. Other generators get one chunk request covering every line.
-    /// </summary>
-    public Func<string, int, IReadOnlyList<ProgramRequest>>? ChunkRequests { get; init; }
 }
 
 /// <summary>
@@ -37,30 +32,37 @@ public static class QualityEvaluator
         => Evaluate(LabelledFile.Read(path), generator, options, cancellationToken) with { Path = path };
 
     /// <summary>Evaluates <paramref name="generator"/> on labelled documents.</summary>
-    /// <exception cref="NotSupportedException">The generator needs token chunks and <see cref="QualityOptions.ChunkRequests"/> is not set.</exception>
+    /// <exception cref="NotSupportedException">The generator needs token chunks and its requests are planned by the generator.</exception>
     public static QualityReport Evaluate(IReadOnlyList<LabelledDocument> documents, IProgramGenerator generator, QualityOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(documents);
         ArgumentNullException.ThrowIfNull(generator);
         var o = options ?? new QualityOptions();
-        if (o.ChunkStage && generator.UsesTokenChunks && o.ChunkRequests is null)
-            throw new NotSupportedException($"Backend '{generator.Name}' writes programs per token chunk; set {nameof(QualityOptions)}.{nameof(QualityOptions.ChunkRequests)} to evaluate its chunk stage.");
+        if (!o.DocStage && !o.ChunkStage) throw new ArgumentException("at least one stage must run", nameof(options));
 
-        var texts = new string[documents.Count];
-        var dropped = new bool[documents.Count];
-        for (int d = 0; d < texts.Length; d++) texts[d] = documents[d].Text;
-
-        if (o.DocStage)
+        // The same pipeline as every run: documents in, outcomes out. Token counts are not needed here.
+        var refiner = new DocumentRefiner(generator, generator, new RefineOptions
         {
-            var requests = new ProgramRequest[texts.Length];
-            for (int d = 0; d < texts.Length; d++) requests[d] = new ProgramRequest(ProgramStage.Doc, texts[d], 0, documents[d].Lines.Count);
-            var programs = generator.Generate(requests, cancellationToken);
-            for (int d = 0; d < texts.Length; d++)
-                dropped[d] = ProgramExecutor.Execute(texts[d], programs[d], ProgramStage.Doc, o.Dialect, o.Executor).Dropped;
-        }
-
+            Stages = (o.DocStage ? RefineStages.Doc : 0) | (o.ChunkStage ? RefineStages.Chunk : 0),
+            Dialect = o.Dialect,
+            Executor = o.Executor ?? ExecutorOptions.Default,
+            Tokenizer = "whitespace",
+        });
+        var texts = new string[documents.Count];
+        for (int d = 0; d < texts.Length; d++) texts[d] = documents[d].Text;
+        var outcomes = refiner.Refine(texts, cancellationToken).ToList();
+        var dropped = new bool[texts.Length];
         var removed = new bool[texts.Length][];
-        if (o.ChunkStage) ChunkStage(documents, texts, dropped, removed, generator, o, cancellationToken);
+        for (int d = 0; d < texts.Length; d++)
+        {
+            var outcome = outcomes[d];
+            if (!outcome.Kept) { dropped[d] = true; continue; }
+            if (outcome.Chunk is not { Ignored: false } chunk || chunk.RemovedRanges.Count == 0) continue;
+            var marks = new bool[documents[d].Lines.Count];
+            foreach (var r in chunk.RemovedRanges)
+                for (var line = Math.Max(0, r.StartLine); line <= r.EndLine && line < marks.Length; line++) marks[line] = true;
+            removed[d] = marks;
+        }
 
         int tk = 0, fk = 0, tr = 0, fr = 0, droppedCount = 0;
         for (int d = 0; d < texts.Length; d++)
@@ -82,42 +84,5 @@ public static class QualityEvaluator
             Backend = generator.Name, Stages = stages, Documents = texts.Length, DroppedDocuments = droppedCount,
             Lines = tk + fk + tr + fr, TrueKeep = tk, FalseKeep = fk, TrueRemove = tr, FalseRemove = fr,
         };
-    }
-
-    private static void ChunkStage(IReadOnlyList<LabelledDocument> documents, string[] texts, bool[] dropped, bool[][] removed,
-        IProgramGenerator generator, QualityOptions o, CancellationToken cancellationToken)
-    {
-        var requests = new List<ProgramRequest>();
-        var owner = new List<int>();
-        for (int d = 0; d < texts.Length; d++)
-        {
-            if (dropped[d]) continue;
-            int lines = documents[d].Lines.Count;
-            if (generator.UsesTokenChunks)
-            {
-                foreach (var r in o.ChunkRequests!(texts[d], lines)) { requests.Add(r); owner.Add(d); }
-            }
-            else
-            {
-                requests.Add(new ProgramRequest(ProgramStage.Chunk, texts[d], 0, lines));
-                owner.Add(d);
-            }
-        }
-        var programs = generator.Generate(requests, cancellationToken);
-        for (int k = 0; k < programs.Count;)
-        {
-            int d = owner[k];
-            // A whole document's program: its chunk programs joined with \n.
-            int end = k;
-            while (end < programs.Count && owner[end] == d) end++;
-            var program = end - k == 1 ? programs[k] : string.Join('\n', programs.Skip(k).Take(end - k));
-            k = end;
-            var result = ProgramExecutor.Execute(texts[d], program, ProgramStage.Chunk, o.Dialect, o.Executor);
-            if (result.Dropped) { dropped[d] = true; continue; }
-            if (result.Ignored) continue;
-            var marks = new bool[documents[d].Lines.Count];
-            foreach (var line in result.RemovedLines) if (line >= 0 && line < marks.Length) marks[line] = true;
-            removed[d] = marks;
-        }
     }
 }

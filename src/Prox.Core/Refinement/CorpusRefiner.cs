@@ -1,21 +1,25 @@
 using System.Diagnostics;
 using Prox.Corpus;
 using Prox.Generation;
-using Prox.Programs;
+using Prox.IO;
+using Prox.Runs;
 
 namespace Prox.Refinement;
 
 /// <summary>
-/// Refines corpus files end to end: streams each input file (JSONL, .jsonl.gz, .jsonl.zst, Parquet), runs the doc
-/// and chunk stages with a program generator, and writes the refined records (ids, fields and metadata kept, plus
-/// <c>metadata.prox</c>) to a file of the same name in the output folder, dropped documents with their programs and
-/// reasons to <c>dropped/</c>, unreadable records to <c>quarantine/</c>, and the run's counts to <c>_summary.json</c>.
-/// Every output appears only when complete. Reading, refining and writing overlap (three stages with bounded
-/// queues), so memory stays flat whatever the input size.
+/// Refines corpus files end to end as a run of work units. The run's plan (<c>_plan.json</c>) maps every input
+/// (JSONL, .jsonl.gz, .jsonl.zst, Parquet) to a unit and its outputs: the refined records (ids, fields and metadata
+/// kept, plus <c>metadata.prox</c>) in a file of the same name, dropped documents with their programs and reasons in
+/// <c>dropped/</c>, unreadable records in <c>quarantine/</c>. A unit writes under <c>_staging/</c>, then publishes its
+/// files and, last, its completion marker (<c>_units/</c>); the run's <c>_summary.json</c> is the merge of the
+/// markers. A rerun of the same command into the same folder skips committed units and redoes the one that was in
+/// flight; a changed plan is refused (with what changed) unless <see cref="RefineOptions.Force"/>. No input is ever
+/// deleted or overwritten. Reading, refining and writing overlap inside a unit (bounded hand-offs), so memory stays
+/// flat whatever the input size.
 /// </summary>
 /// <example>
 /// <code>
-/// using var rules = RulesRefiner.FromPreset("ProxRules");
+/// using var rules = ProgramGenerators.Create("rules:ProxRules");
 /// var summary = new CorpusRefiner(rules, new RefineOptions { Tokenizer = "cl100k_base" })
 ///     .Run(["data/cc-sample.jsonl.gz"], "out");
 /// Console.WriteLine($"{summary.DocumentsOut}/{summary.DocumentsIn} documents, {summary.TokenRetention:P1} of tokens kept");
@@ -23,344 +27,154 @@ namespace Prox.Refinement;
 /// </example>
 public sealed class CorpusRefiner
 {
-    private readonly IProgramGenerator _generator;
+    private readonly IProgramGenerator? _docGenerator;
+    private readonly IProgramGenerator? _chunkGenerator;
     private readonly RefineOptions _options;
 
-    /// <summary>Creates a refiner for a generator and options.</summary>
-    public CorpusRefiner(IProgramGenerator generator, RefineOptions? options = null)
+    /// <summary>Creates a refiner with one generator for both stages.</summary>
+    public CorpusRefiner(IProgramGenerator generator, RefineOptions? options = null) : this(generator, generator, options) { }
+
+    /// <summary>Creates a refiner with a doc-stage and a chunk-stage generator (null for a stage that does not run).</summary>
+    public CorpusRefiner(IProgramGenerator? docGenerator, IProgramGenerator? chunkGenerator, RefineOptions? options = null)
     {
-        _generator = generator ?? throw new ArgumentNullException(nameof(generator));
         _options = options ?? RefineOptions.Default;
         _options.Validate();
+        _docGenerator = docGenerator;
+        _chunkGenerator = chunkGenerator;
+        if ((_options.Stages & RefineStages.Doc) != 0 && docGenerator is null) throw new ArgumentException("the doc stage runs but has no generator", nameof(docGenerator));
+        if ((_options.Stages & RefineStages.Chunk) != 0 && chunkGenerator is null) throw new ArgumentException("the chunk stage runs but has no generator", nameof(chunkGenerator));
     }
 
-    /// <summary>One planned output: the input and the file it becomes.</summary>
+    /// <summary>Where the run says what it decided (plan, units skipped or redone, files written); null = nowhere.</summary>
+    public Action<string>? Log { get; init; }
+
+    /// <summary>Where a unit that failed is reported before the run goes on with the next; null = nowhere.</summary>
+    public Action<string>? Warn { get; init; }
+
+    /// <summary>One planned output: the input and the files it becomes.</summary>
     /// <param name="Input">The input corpus file.</param>
     /// <param name="Output">The refined file.</param>
     /// <param name="Dropped">Where dropped documents go.</param>
     /// <param name="Quarantine">Where unreadable records go.</param>
     public sealed record PlannedFile(string Input, string Output, string Dropped, string Quarantine);
 
-    /// <summary>
-    /// The outputs a run would write (for <c>-WhatIf</c> and overwrite checks). Expands directories and wildcards.
-    /// </summary>
-    /// <exception cref="IOException">Two inputs would write the same output file.</exception>
-    public static IReadOnlyList<PlannedFile> Plan(IEnumerable<string> inputs, string outputDirectory, RefineOptions? options = null)
-    {
-        options ??= RefineOptions.Default;
-        var outDir = Path.GetFullPath(outputDirectory);
-        var files = CorpusFiles.Expand(inputs);
-        var plans = new List<PlannedFile>(files.Count);
-        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var f in files)
-        {
-            var output = CorpusFiles.MirrorPath(f, outDir, options.OutputFormat);
-            if (string.Equals(Path.GetFullPath(output), f, StringComparison.Ordinal))
-                throw new IOException($"'{f}': the output would overwrite the input; choose another output folder");
-            if (!seen.TryAdd(output, f))
-                throw new IOException($"'{f}' and '{seen[output]}' would both be written to '{output}'; refine them into different folders");
-            plans.Add(new PlannedFile(f, output, CorpusFiles.MirrorPath(f, Path.Combine(outDir, "dropped"), options.OutputFormat),
-                CorpusFiles.QuarantinePath(f, outDir)));
-        }
-        return plans;
-    }
+    /// <summary>The outputs a run would write (for <c>-WhatIf</c>). Expands directories and wildcards.</summary>
+    /// <exception cref="IOException">An output would overwrite an input, or two inputs would write the same output.</exception>
+    public static IReadOnlyList<PlannedFile> Plan(IEnumerable<string> inputs, string outputDirectory, RefineOptions? options = null) =>
+        RunPlan.Create(inputs, outputDirectory, options ?? RefineOptions.Default, null, null).Units
+            .Select(u => new PlannedFile(u.Input, u.Output, u.Dropped, u.Quarantine)).ToList();
 
     /// <summary>Refines <paramref name="inputs"/> into <paramref name="outputDirectory"/> and returns the run summary.</summary>
-    /// <exception cref="IOException">An output exists and <see cref="RefineOptions.Force"/> is off.</exception>
+    /// <exception cref="IOException">
+    /// Outputs of something else exist there (without <see cref="RefineOptions.Force"/>), the folder holds a run with
+    /// a different plan, another run is writing there, or an output would overwrite an input.
+    /// </exception>
+    /// <exception cref="RunFailedException">Some units failed (the others are committed; rerun to retry them).</exception>
     public RunSummary Run(IEnumerable<string> inputs, string outputDirectory, IProgress<RefineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var outDir = Path.GetFullPath(outputDirectory);
-        var plans = Plan(inputs, outDir, _options);
+        var refiner = new DocumentRefiner(_docGenerator, _chunkGenerator, _options);
+        var plan = RunPlan.Create(inputs, outDir,  _options,
+            refiner.DocGenerator is { } d ? GeneratorInfo.Of(d) : null,
+            refiner.ChunkGenerator is { } c ? GeneratorInfo.Of(c) : null);
+        Log?.Invoke($"plan: {plan.Units.Count} work unit(s) into '{outDir}'; doc: {plan.DocGenerator?.Spec ?? "(off)"}, chunk: {plan.ChunkGenerator?.Spec ?? "(off)"}, tokenizer {_options.Tokenizer}");
+
+        using var runLock = RunLock.Acquire(outDir);
+        var planPath = Path.Combine(outDir, RunPlan.FileName);
         var summaryPath = Path.Combine(outDir, RunSummary.FileName);
-        if (!_options.Force)
+        if (File.Exists(planPath))
         {
-            foreach (var p in plans)
-                if (File.Exists(p.Output)) throw new IOException($"'{p.Output}' exists; use -Force (RefineOptions.Force) to overwrite it");
+            var earlier = RunPlan.Load(planPath);
+            if (_options.Force)
+            {
+                Log?.Invoke($"-Force: clearing the earlier run in '{outDir}'");
+                ClearEarlierRun(outDir, earlier, plan);
+            }
+            else
+            {
+                var changes = plan.DifferencesTo(earlier);
+                if (changes.Count > 0)
+                    throw new IOException($"'{outDir}' holds a run with a different plan: {string.Join("; ", changes)}. Use -Force (RefineOptions.Force) to start over, or write to another folder.");
+            }
+        }
+        else if (!_options.Force)
+        {
+            foreach (var u in plan.Units)
+                if (File.Exists(u.Output)) throw new IOException($"'{u.Output}' exists; use -Force (RefineOptions.Force) to overwrite it");
             if (File.Exists(summaryPath)) throw new IOException($"'{summaryPath}' exists; use -Force (RefineOptions.Force) to overwrite the run");
         }
-        Directory.CreateDirectory(outDir);
-        foreach (var p in plans)
+        if (!File.Exists(planPath) || _options.Force) plan.Save(planPath);
+
+        var markers = RunFolder.LoadMarkers(outDir).ToDictionary(m => m.Unit, StringComparer.Ordinal);
+        var todo = new List<WorkUnit>();
+        var skipped = 0;
+        foreach (var u in plan.Units)
         {
-            // With -Force, sidecars of an earlier run must not survive next to the new output.
-            if (File.Exists(p.Dropped)) File.Delete(p.Dropped);
-            if (File.Exists(p.Quarantine)) File.Delete(p.Quarantine);
+            if (markers.TryGetValue(u.Id, out var m) && m.Commits(u, plan))
+            {
+                skipped++;
+                Log?.Invoke($"{u.Id} ('{u.Input}'): committed earlier, skipped");
+            }
+            else
+            {
+                todo.Add(u);
+            }
         }
 
-        var refiner = new DocumentRefiner(_generator, _options);
-        var summary = new RunSummary
-        {
-            Backend = _generator.Name,
-            Dialect = _options.Dialect.ToString(),
-            Stages = _options.Stages switch { RefineStages.Doc => "Doc", RefineStages.Chunk => "Chunk", _ => "Doc,Chunk" },
-            Tokenizer = refiner.Tokens.Name,
-            OutputPath = outDir,
-            Started = DateTimeOffset.UtcNow,
-        };
-        var total = plans.Sum(p => new FileInfo(p.Input).Length);
         var clock = Stopwatch.StartNew();
-        var tracker = new ProgressTracker(progress, plans.Count, total, clock);
-        for (var i = 0; i < plans.Count; i++)
+        var tracker = new ProgressTracker(progress, plan.Units.Count, todo.Sum(u => u.InputBytes), clock);
+        var failures = new List<string>();
+        foreach (var unit in todo)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var file = RefineFile(refiner, plans[i], i, tracker, cancellationToken);
-            summary.Add(file);
-            summary.Files.Add(file);
+            try
+            {
+                markers[unit.Id] = new UnitRun(refiner, _options, plan, unit, outDir, tracker, Log).Execute(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException && IsUnitFailure(e))
+            {
+                var message = $"{unit.Id} ('{unit.Input}') failed: {e.Message}";
+                failures.Add(message);
+                Warn?.Invoke(message + " — the run goes on; rerun the same command to retry this unit");
+            }
         }
-        summary.Finished = DateTimeOffset.UtcNow;
-        summary.ElapsedSeconds = clock.Elapsed.TotalSeconds;
+        var stagingRoot = Path.Combine(outDir, RunFolder.StagingFolder);
+        if (Directory.Exists(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any()) Directory.Delete(stagingRoot);
+        var summary = RunSummary.FromMarkers(markers.Values.Where(m => plan.Units.Any(u => u.Id == m.Unit && m.Commits(u, plan))), plan, outDir);
+        summary.UnitsSkipped = skipped;
         summary.Save(summaryPath);
+        Log?.Invoke($"summary: {summary.UnitsDone}/{summary.UnitsPlanned} unit(s) committed, written to '{summaryPath}'");
         tracker.Report(force: true);
+        if (failures.Count > 0) throw new RunFailedException(summary, failures);
         return summary;
     }
 
-    private sealed class Batch(int capacity, long sequence)
-    {
-        public readonly List<RefinedDocument> Docs = new(capacity);
-        /// <summary>Position of the batch in the input: the writer restores input order when several threads refine.</summary>
-        public readonly long Sequence = sequence;
-    }
+    /// <summary>A unit fails alone when its input cannot be read or its records are bad; anything else stops the run.</summary>
+    private static bool IsUnitFailure(Exception e) => e is InvalidDataException or IOException or NotSupportedException or System.Text.Json.JsonException
+        && e is not DirectoryNotFoundException;
 
-    private FileSummary RefineFile(DocumentRefiner refiner, PlannedFile plan, int index, ProgressTracker tracker, CancellationToken ct)
+    /// <summary>-Force: removes the earlier run's markers, staging, summary and outputs — never a file that is an input now.</summary>
+    private void ClearEarlierRun(string outDir, RunPlan earlier, RunPlan now)
     {
-        var clock = Stopwatch.StartNew();
-        var stats = new FileSummary
-        {
-            Input = plan.Input,
-            Output = plan.Output,
-            InputBytes = new FileInfo(plan.Input).Length,
-            Doc = (_options.Stages & RefineStages.Doc) != 0 ? new StageStatistics() : null,
-            Chunk = (_options.Stages & RefineStages.Chunk) != 0 ? new StageStatistics() : null,
-        };
-        tracker.StartFile(plan.Input, index);
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        // A generator that may be called concurrently (rules) refines whole batches on several threads at once, each
-        // batch on one thread; any other (a language model batching on a device) gets every batch on one thread, and
-        // parallelises inside the batch as it sees fit.
-        var workers = _generator.SupportsConcurrentCalls ? _options.Threads : 1;
-        var toRefine = new Handoff<Batch>(workers + 1);
-        var toWrite = new Handoff<Batch>(workers + 1);
-        var readOptions = new CorpusReadOptions { TextField = _options.TextField, IdField = _options.IdField };
-        // Parquet outputs keep the input's schema even when every row is dropped.
-        var writeOptions = new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel, ParquetSchemaSource = CorpusFormats.FromPath(plan.Input) == CorpusFormat.Parquet ? plan.Input : null };
-        long quarantined = 0;
-        var quarantineKinds = new Dictionary<string, long>(StringComparer.Ordinal);
-
-        var reader = Task.Factory.StartNew(() =>
-        {
-            Thread.CurrentThread.Name ??= "prox-reader";
-            QuarantineWriter? quarantine = null;
-            try
-            {
-                using var stream = new FileStream(plan.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
-                long sequence = 0;
-                var batch = new Batch(_options.BatchSize, sequence++);
-                foreach (var entry in CorpusReader.Read(stream, CorpusFormats.FromPath(plan.Input), plan.Input, readOptions))
+        var inputs = new HashSet<string>(now.Units.Select(u => RunPlan.RealPath(u.Input)), StringComparer.Ordinal);
+        foreach (var u in earlier.Units)
+            foreach (var f in new[] { u.Output, u.Dropped, u.Quarantine })
+                if (File.Exists(f) && !inputs.Contains(RunPlan.RealPath(f)))
                 {
-                    cts.Token.ThrowIfCancellationRequested();
-                    tracker.Read(stream.CanSeek ? stream.Position : 0);
-                    if (entry.Document is { } doc)
-                    {
-                        batch.Docs.Add(new RefinedDocument(doc.Id, doc.Text) { Source = doc });
-                        if (batch.Docs.Count >= _options.BatchSize)
-                        {
-                            toRefine.Add(batch, cts.Token);
-                            batch = new Batch(_options.BatchSize, sequence++);
-                        }
-                    }
-                    else
-                    {
-                        var q = entry.Quarantine!;
-                        quarantine ??= new QuarantineWriter(plan.Quarantine);
-                        quarantine.Write(q);
-                        quarantined += q.RecordCount; // a corrupt row group is all its rows
-                        var kind = q.Kind.ToString();
-                        quarantineKinds[kind] = quarantineKinds.GetValueOrDefault(kind) + q.RecordCount;
-                    }
+                    File.Delete(f);
+                    Log?.Invoke($"removed '{f}' of the earlier run");
                 }
-                if (batch.Docs.Count > 0) toRefine.Add(batch, cts.Token);
-                quarantine?.Complete();
-                toRefine.Complete();
-            }
-            catch (Exception e)
-            {
-                toRefine.Complete(e);
-                cts.Cancel();
-                throw;
-            }
-            finally
-            {
-                quarantine?.Dispose();
-            }
-        }, cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        var writer = Task.Factory.StartNew(() =>
+        foreach (var dir in new[] { RunFolder.UnitsFolder, RunFolder.StagingFolder })
         {
-            Thread.CurrentThread.Name ??= "prox-writer";
-            CorpusWriter? dropped = null;
-            try
-            {
-                using var output = CorpusWriter.Create(plan.Output, writeOptions);
-                var pending = new Dictionary<long, Batch>();
-                long next = 0;
-                while (toWrite.TryTake(out var arrived, cts.Token))
-                {
-                    pending.Add(arrived.Sequence, arrived);
-                    while (pending.Remove(next, out var batch))
-                    {
-                        next++;
-                        foreach (var d in batch.Docs)
-                        {
-                            if (d.Dropped)
-                            {
-                                if (_options.WriteDropped)
-                                {
-                                    dropped ??= CorpusWriter.Create(plan.Dropped, writeOptions);
-                                    dropped.Write(d.Source!, d.OriginalText, d.Provenance);
-                                }
-                            }
-                            else
-                            {
-                                output.Write(d.Source!, d.Text, d.Provenance);
-                            }
-                            Count(stats, d);
-                        }
-                        tracker.Done(batch.Docs.Count);
-                    }
-                }
-                if (pending.Count > 0) throw new InvalidOperationException($"refined batches {string.Join(", ", pending.Keys)} arrived without batch {next}");
-                output.Complete();
-                dropped?.Complete();
-                if (dropped is not null) stats.Dropped = plan.Dropped;
-            }
-            catch (Exception)
-            {
-                cts.Cancel();
-                throw;
-            }
-            finally
-            {
-                dropped?.Dispose();
-            }
-        }, cts.Token, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        Exception? failure = null;
-        void RefineLoop()
-        {
-            try
-            {
-                while (toRefine.TryTake(out var batch, cts.Token))
-                {
-                    refiner.RefineBatch(batch.Docs, singleThread: workers > 1);
-                    toWrite.Add(batch, cts.Token);
-                }
-            }
-            catch (Exception e)
-            {
-                // Keep the first real cause; cancellations are what the other stages see after it.
-                lock (cts)
-                    if (failure is null or OperationCanceledException) failure = e;
-                cts.Cancel();
-            }
+            var p = Path.Combine(outDir, dir);
+            if (Directory.Exists(p)) Directory.Delete(p, recursive: true);
         }
-        var extra = new Thread[workers - 1];
-        for (var w = 0; w < extra.Length; w++)
-        {
-            extra[w] = new Thread(RefineLoop) { IsBackground = true, Name = $"prox-refine-{w + 1}" };
-            extra[w].Start();
-        }
-        RefineLoop();
-        foreach (var t in extra) t.Join();
-        toWrite.Complete(failure);
-
-        try
-        {
-            Task.WaitAll(reader, writer);
-        }
-        catch (AggregateException e)
-        {
-            // Report the first real cause, not the cancellations it triggered in the other stages.
-            var cause = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? failure ?? e.InnerExceptions[0];
-            if (failure is not null and not OperationCanceledException) cause = failure;
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(cause).Throw();
-        }
-        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-
-        stats.DocumentsQuarantined = quarantined;
-        stats.DocumentsIn += quarantined;
-        StageStatistics.AddAll(stats.QuarantineReasons, quarantineKinds);
-        if (quarantined > 0) stats.Quarantine = plan.Quarantine;
-        stats.ElapsedSeconds = clock.Elapsed.TotalSeconds;
-        return stats;
-    }
-
-    private static void Count(FileSummary s, RefinedDocument d)
-    {
-        s.DocumentsIn++;
-        s.CharactersIn += d.OriginalText.Length;
-        s.TokensIn += d.TokensIn;
-        var firstResult = d.DocResult ?? d.ChunkResult;
-        s.WordsIn += firstResult?.WordsIn ?? 0;
-        if (d.Dropped)
-        {
-            s.DocumentsDropped++;
-        }
-        else
-        {
-            s.DocumentsOut++;
-            s.CharactersOut += d.Text.Length;
-            s.TokensOut += d.TokensOut;
-            s.WordsOut += d.ChunkResult?.WordsOut ?? d.DocResult?.WordsOut ?? 0;
-        }
-        if (s.Doc is { } doc && d.DocResult is { } dr)
-        {
-            CountStage(doc, d.OriginalText, dr, d.TokensIn, dr.Dropped ? 0 : d.TokensIn, d.DocProgram!, requests: 1);
-        }
-        if (s.Chunk is { } chunk && d.ChunkResult is { } cr)
-        {
-            CountStage(chunk, d.OriginalText, cr, d.TokensIn, d.TokensOut, d.ChunkProgram!, d.Chunks);
-            if (!cr.Ignored) chunk.LinesRemoved += cr.RemovedLines.Count;
-            foreach (var n in cr.Normalizations)
-            {
-                if (n.Skipped is not null) continue;
-                chunk.Normalizations++;
-                chunk.NormalizationMatches += n.Matches;
-            }
-        }
-    }
-
-    private static void CountStage(StageStatistics st, string textIn, ExecutionResult r, long tokensIn, long tokensOut, string program, int requests)
-    {
-        st.DocumentsIn++;
-        st.CharactersIn += textIn.Length;
-        st.WordsIn += r.WordsIn;
-        st.TokensIn += tokensIn;
-        st.LinesIn += r.LineCount;
-        st.Programs++;
-        st.ProgramRequests += requests;
-        if (r.ErrorCount > 0) st.ProgramsWithErrors++;
-        if (r.Ignored) st.ProgramsIgnored++;
-        st.ErrorOperations += r.ErrorCount;
-        foreach (var diag in r.Program.Diagnostics)
-            if (diag.Severity == DiagnosticSeverity.Error) st.ParseErrors++;
-        foreach (var op in r.Program.Operations)
-            st.Operations[op.FunctionName] = st.Operations.GetValueOrDefault(op.FunctionName) + 1;
-        if (r.Dropped)
-        {
-            st.DocumentsDropped++;
-            var reason = r.DropReason.ToString();
-            st.DropReasons[reason] = st.DropReasons.GetValueOrDefault(reason) + 1;
-        }
-        else
-        {
-            st.DocumentsOut++;
-            st.CharactersOut += r.Text.Length;
-            st.WordsOut += r.WordsOut;
-            st.TokensOut += tokensOut;
-        }
+        var summary = Path.Combine(outDir, RunSummary.FileName);
+        if (File.Exists(summary)) File.Delete(summary);
     }
 
     /// <summary>Throttled progress: at most every 250 ms, from whichever stage calls.</summary>
-    private sealed class ProgressTracker(IProgress<RefineProgress>? progress, int fileCount, long bytesTotal, Stopwatch clock)
+    internal sealed class ProgressTracker(IProgress<RefineProgress>? progress, int fileCount, long bytesTotal, Stopwatch clock)
     {
         private long _bytesBefore;   // bytes of finished files
         private long _bytesInFile;

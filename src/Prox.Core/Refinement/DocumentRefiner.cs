@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Prox.Chunking;
 using Prox.Corpus;
 using Prox.Generation;
@@ -8,201 +6,357 @@ using Prox.Text;
 
 namespace Prox.Refinement;
 
-/// <summary>A program a generator wrote for a document or one of its chunks.</summary>
-/// <param name="Id">The document id.</param>
-/// <param name="Stage">Doc or Chunk.</param>
-/// <param name="ChunkIndex">0-based chunk index (0 at doc level).</param>
-/// <param name="FirstLine">Global index of the chunk's first line.</param>
-/// <param name="LineCount">Lines in the chunk (all lines at doc level).</param>
-/// <param name="Program">The program text.</param>
-/// <param name="Text">The whole document text the program was written for (line numbers are global, so a chunk's
-/// program applies to the whole text): piping a <see cref="GeneratedProgram"/> into <c>Invoke-ProxProgram</c> runs it.</param>
-public sealed record GeneratedProgram(string Id, ProgramStage Stage, int ChunkIndex, int FirstLine, int LineCount, string Program, string Text);
-
-/// <summary>What the two stages did to one document.</summary>
-public sealed class RefinedDocument
-{
-    internal RefinedDocument(string id, string originalText) { Id = id; OriginalText = originalText; Text = originalText; }
-
-    /// <summary>The document id.</summary>
-    public string Id { get; }
-    /// <summary>The input text.</summary>
-    public string OriginalText { get; }
-    /// <summary>The refined text (<c>""</c> when dropped).</summary>
-    public string Text { get; internal set; }
-    /// <summary>True when a stage dropped the document.</summary>
-    public bool Dropped { get; internal set; }
-    /// <summary>The stage that dropped it, if any.</summary>
-    public ProgramStage? DroppedBy { get; internal set; }
-    /// <summary>Why it was dropped.</summary>
-    public DropReason DropReason { get; internal set; }
-    /// <summary>The doc-level program (null when the stage did not run).</summary>
-    public string? DocProgram { get; internal set; }
-    /// <summary>The chunk programs joined with <c>\n</c> (null when the stage did not run or the document was dropped before).</summary>
-    public string? ChunkProgram { get; internal set; }
-    /// <summary>Number of chunk requests the document was split into.</summary>
-    public int Chunks { get; internal set; }
-    /// <summary>The doc-level execution.</summary>
-    public ExecutionResult? DocResult { get; internal set; }
-    /// <summary>The chunk-level execution.</summary>
-    public ExecutionResult? ChunkResult { get; internal set; }
-    /// <summary>Tokens of the input.</summary>
-    public long TokensIn { get; internal set; }
-    /// <summary>Tokens of the output (0 when dropped).</summary>
-    public long TokensOut { get; internal set; }
-
-    internal CorpusDocument? Source;
-    internal int Lines;
-    internal byte[]? Provenance;
-}
-
 /// <summary>
-/// Runs the two ProX stages on batches of documents with one program generator: doc programs (keep/drop), then chunk
-/// programs for the survivors (one request per ProX chunk when the generator needs token chunks, else one per
-/// document), joined and executed once per document. Thread-safe for concurrent batches when the generator is.
+/// The one pipeline: documents in, <see cref="DocumentOutcome"/>s out. Runs the doc stage (keep/drop) with the doc
+/// generator, then the chunk stage for the survivors with the chunk generator (each generator plans its own requests:
+/// one per document for the rules, one per token chunk for a model), executes each document's programs once, and
+/// counts lines, words, characters and tokens before and after. Files, statistics, provenance and quality evaluation
+/// are all built on the outcomes. Thread-safe for concurrent batches when the generators are.
 /// </summary>
+/// <example><code>
+/// using var rules = ProgramGenerators.Create("rules:C4");
+/// var refiner = new DocumentRefiner(rules, rules, new RefineOptions { Tokenizer = "whitespace" });
+/// foreach (var o in refiner.Refine(["first text", "second text"]))
+///     Console.WriteLine($"{o.Id}: {(o.Kept ? "kept" : o.DropReason.ToString())}, {o.TokensOut}/{o.TokensIn} tokens");
+/// </code></example>
 public sealed class DocumentRefiner
 {
-    private readonly IProgramGenerator _generator;
+    private readonly IProgramGenerator? _doc;
+    private readonly IProgramGenerator? _chunk;
     private readonly RefineOptions _options;
     private readonly ITokenCounter _tokens;
-    private readonly LineChunker? _chunker;
     private readonly ParallelOptions _parallel;
 
-    /// <summary>Creates a refiner; the token counter and (when the generator needs it) the LLaMA chunker are loaded here.</summary>
-    public DocumentRefiner(IProgramGenerator generator, RefineOptions? options = null)
+    /// <summary>One generator for both stages.</summary>
+    public DocumentRefiner(IProgramGenerator generator, RefineOptions? options = null) : this(generator, generator, options) { }
+
+    /// <summary>
+    /// A refiner with a doc-stage and a chunk-stage generator (they may be the same object). A stage runs when
+    /// <see cref="RefineOptions.Stages"/> names it; its generator must then be given.
+    /// </summary>
+    /// <exception cref="ArgumentException">A stage that runs has no generator.</exception>
+    public DocumentRefiner(IProgramGenerator? docGenerator, IProgramGenerator? chunkGenerator, RefineOptions? options = null)
     {
-        _generator = generator ?? throw new ArgumentNullException(nameof(generator));
         _options = options ?? RefineOptions.Default;
         _options.Validate();
-        _tokens = Text.TokenCounter.Create(_options.Tokenizer);
-        if (generator.UsesTokenChunks)
-        {
-            if (string.IsNullOrWhiteSpace(_options.ChunkTokenizer))
-                throw new ArgumentException($"the '{generator.Name}' generator needs ProX token chunks: give the LLaMA-2 tokenizer.model (ChunkTokenizer)");
-            _chunker = new LineChunker(Text.TokenCounter.Create(_options.ChunkTokenizer));
-        }
+        if ((_options.Stages & RefineStages.Doc) != 0)
+            _doc = docGenerator ?? throw new ArgumentException("the doc stage runs but has no generator", nameof(docGenerator));
+        if ((_options.Stages & RefineStages.Chunk) != 0)
+            _chunk = chunkGenerator ?? throw new ArgumentException("the chunk stage runs but has no generator", nameof(chunkGenerator));
+        _tokens = TokenCounter.Create(_options.Tokenizer);
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads };
     }
 
     /// <summary>The token counter used for statistics.</summary>
     public ITokenCounter Tokens => _tokens;
 
-    /// <summary>Refines one text (both stages as configured).</summary>
-    public RefinedDocument Refine(string text, string? id = null)
+    /// <summary>The options.</summary>
+    public RefineOptions Options => _options;
+
+    /// <summary>The doc-stage generator (null when the stage does not run).</summary>
+    public IProgramGenerator? DocGenerator => _doc;
+
+    /// <summary>The chunk-stage generator (null when the stage does not run).</summary>
+    public IProgramGenerator? ChunkGenerator => _chunk;
+
+    /// <summary>True when every generator in use may be called from several threads at once.</summary>
+    internal bool ConcurrentGenerators => (_doc?.SupportsConcurrentCalls ?? true) && (_chunk?.SupportsConcurrentCalls ?? true);
+
+    /// <summary>Refines one text (both stages as configured); the id defaults to the SHA-256 of the text.</summary>
+    public DocumentOutcome Refine(string text, string? id = null)
     {
-        var doc = new RefinedDocument(id ?? CorpusDocument.ComputeContentId(text), text);
-        RefineBatch([doc]);
-        return doc;
+        ArgumentNullException.ThrowIfNull(text);
+        var work = new[] { new Work(id ?? CorpusDocument.ComputeContentId(text), text, null) };
+        RefineBatch(work, singleThread: false, CancellationToken.None);
+        return work[0].Outcome!;
     }
 
-    /// <summary>The programs the generator writes for a document at each configured stage, without running them.</summary>
-    public IReadOnlyList<GeneratedProgram> Programs(string text, string? id = null)
+    /// <summary>Refines texts in memory (ids are content hashes), lazily, <see cref="RefineOptions.BatchSize"/> at a time, in order.</summary>
+    public IEnumerable<DocumentOutcome> Refine(IEnumerable<string> texts, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(texts);
+        return RefineWork(texts.Select(t => new Work(CorpusDocument.ComputeContentId(t ?? throw new ArgumentException("a text is null", nameof(texts))), t, null)), cancellationToken);
+    }
+
+    /// <summary>Refines documents, lazily, <see cref="RefineOptions.BatchSize"/> at a time, in input order.</summary>
+    public IEnumerable<DocumentOutcome> Refine(IEnumerable<CorpusDocument> documents, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        return RefineWork(documents.Select(d => new Work(d.Id, d.Text, d)), cancellationToken);
+    }
+
+    private IEnumerable<DocumentOutcome> RefineWork(IEnumerable<Work> items, CancellationToken ct)
+    {
+        var batch = new List<Work>(_options.BatchSize);
+        foreach (var w in items)
+        {
+            ct.ThrowIfCancellationRequested();
+            batch.Add(w);
+            if (batch.Count < _options.BatchSize) continue;
+            RefineBatch(batch, singleThread: false, ct);
+            foreach (var done in batch) yield return done.Outcome!;
+            batch.Clear();
+        }
+        if (batch.Count == 0) yield break;
+        RefineBatch(batch, singleThread: false, ct);
+        foreach (var done in batch) yield return done.Outcome!;
+    }
+
+    /// <summary>The programs the generators write for a document at each configured stage, without running them.</summary>
+    public IReadOnlyList<GeneratedProgram> Programs(string text, string? id = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
         id ??= CorpusDocument.ComputeContentId(text);
         var lines = DocumentLines.Count(text);
         var list = new List<GeneratedProgram>();
-        if ((_options.Stages & RefineStages.Doc) != 0)
+        foreach (var (stage, gen) in new[] { (ProgramStage.Doc, _doc), (ProgramStage.Chunk, _chunk) })
         {
-            var p = _generator.Generate([new ProgramRequest(ProgramStage.Doc, text, 0, lines)]);
-            list.Add(new GeneratedProgram(id, ProgramStage.Doc, 0, 0, lines, p[0], text));
-        }
-        if ((_options.Stages & RefineStages.Chunk) != 0)
-        {
-            var requests = ChunkRequests(text, lines);
-            var programs = Generate(requests, _options.Threads);
+            if (gen is null) continue;
+            var requests = gen.Plan(stage, text, lines, id);
+            var results = Generate(gen, requests, _options.Threads, cancellationToken);
             for (var i = 0; i < requests.Count; i++)
-                list.Add(new GeneratedProgram(id, ProgramStage.Chunk, i, requests[i].FirstLine, requests[i].LineCount, programs[i], text));
+                list.Add(new GeneratedProgram(id, stage, requests[i].ChunkIndex, requests[i].FirstLine, requests[i].LineCount, results[i].Program)
+                {
+                    Generator = gen.Name,
+                    Result = results[i],
+                });
         }
         return list;
     }
 
+    /// <summary>One document in flight.</summary>
+    internal sealed class Work(string id, string text, CorpusDocument? source)
+    {
+        public readonly string Id = id;
+        public readonly string Text = text;
+        public readonly CorpusDocument? Source = source;
+        public int Lines;
+        public long TokensIn;
+        public ProgramResult? DocResult;
+        public ExecutionResult? DocExecution;
+        public IReadOnlyList<ProgramRequest>? ChunkRequests;
+        public ProgramResult[]? ChunkResults;
+        public string? ChunkProgram;
+        public ExecutionResult? ChunkExecution;
+        public DocumentOutcome? Outcome;
+        /// <summary><c>metadata.prox</c> of the outcome (filled by the file pipeline).</summary>
+        public byte[]? Provenance;
+    }
+
     /// <summary>
-    /// Refines a batch in place. With <paramref name="singleThread"/>, every step runs on the calling thread: for callers
-    /// that already refine several batches at once, one per thread.
+    /// Refines a batch. With <paramref name="singleThread"/>, every step runs on the calling thread: for callers that
+    /// already refine several batches at once, one per thread.
     /// </summary>
-    internal void RefineBatch(IReadOnlyList<RefinedDocument> docs, bool singleThread = false)
+    internal void RefineBatch(IReadOnlyList<Work> docs, bool singleThread, CancellationToken ct, bool withProvenance = false)
     {
         var threads = singleThread ? 1 : _options.Threads;
-        if (threads == 1 && _generator.SupportsConcurrentCalls && docs.Count > 1)
+        if (threads == 1 && ConcurrentGenerators && docs.Count > 1)
         {
             // A generator that may be called concurrently (rules) works request by request and gains nothing from
-            // batches, so on one thread each document goes through every stage before the next: its text stays in
-            // the CPU cache from the token count through both stages, and the generator can reuse what it computed
-            // for the doc stage in the chunk stage. A batching generator (a language model) gets whole batches.
-            var one = new RefinedDocument[1];
+            // batches, so on one thread each document goes through every stage before the next: its text stays in the
+            // CPU cache from the token count through both stages, and the generator can reuse what it computed for the
+            // doc stage in the chunk stage. A batching generator (a language model) gets whole batches.
+            var one = new Work[1];
             foreach (var d in docs)
             {
+                ct.ThrowIfCancellationRequested();
                 one[0] = d;
-                RefineStageByStage(one, 1);
+                RefineStageByStage(one, 1, ct, withProvenance);
             }
             return;
         }
-        RefineStageByStage(docs, threads);
+        RefineStageByStage(docs, threads, ct, withProvenance);
     }
 
-    /// <summary>Refines <paramref name="docs"/> stage by stage, each step over the whole list.</summary>
-    private void RefineStageByStage(IReadOnlyList<RefinedDocument> docs, int threads)
+    private void RefineStageByStage(IReadOnlyList<Work> docs, int threads, CancellationToken ct, bool withProvenance)
     {
         var dialect = _options.Dialect;
         var executor = _options.Executor;
         For(threads, docs.Count, i =>
         {
             var d = docs[i];
-            d.Lines = DocumentLines.Count(d.OriginalText);
-            d.TokensIn = _tokens.CountTokens(d.OriginalText);
+            d.Lines = DocumentLines.Count(d.Text);
+            d.TokensIn = _tokens.CountTokens(d.Text);
         });
 
-        if ((_options.Stages & RefineStages.Doc) != 0)
+        if (_doc is { } docGen)
         {
             var requests = new ProgramRequest[docs.Count];
-            for (var i = 0; i < docs.Count; i++) requests[i] = new ProgramRequest(ProgramStage.Doc, docs[i].OriginalText, 0, docs[i].Lines);
-            var programs = Generate(requests, threads);
+            for (var i = 0; i < docs.Count; i++)
+            {
+                var planned = docGen.Plan(ProgramStage.Doc, docs[i].Text, docs[i].Lines, docs[i].Id);
+                if (planned.Count != 1) throw new InvalidOperationException($"generator '{docGen.Name}' planned {planned.Count} doc-stage requests for one document; the doc stage takes exactly one");
+                requests[i] = planned[0];
+            }
+            var results = Generate(docGen, requests, threads, ct);
             For(threads, docs.Count, i =>
             {
                 var d = docs[i];
-                d.DocProgram = programs[i];
-                var r = ProgramExecutor.Execute(d.OriginalText, ProxProgram.Parse(programs[i], ProgramStage.Doc, dialect, options: executor));
-                d.DocResult = r;
-                if (r.Dropped) Drop(d, ProgramStage.Doc, r.DropReason);
+                d.DocResult = results[i];
+                d.DocExecution = ProgramExecutor.Execute(d.Text, ProxProgram.Parse(results[i].Program, ProgramStage.Doc, dialect, options: executor));
             });
         }
 
-        if ((_options.Stages & RefineStages.Chunk) != 0)
+        if (_chunk is { } chunkGen)
         {
-            var survivors = new List<RefinedDocument>(docs.Count);
-            foreach (var d in docs) if (!d.Dropped) survivors.Add(d);
-            var perDoc = new List<ProgramRequest>[survivors.Count];
-            For(threads, survivors.Count, i => perDoc[i] = ChunkRequests(survivors[i].OriginalText, survivors[i].Lines));
+            var survivors = new List<Work>(docs.Count);
+            foreach (var d in docs) if (d.DocExecution is not { Dropped: true }) survivors.Add(d);
+            For(threads, survivors.Count, i => survivors[i].ChunkRequests = chunkGen.Plan(ProgramStage.Chunk, survivors[i].Text, survivors[i].Lines, survivors[i].Id));
             var all = new List<ProgramRequest>();
-            foreach (var r in perDoc) all.AddRange(r);
-            var programs = Generate(all, threads);
+            foreach (var s in survivors) all.AddRange(s.ChunkRequests!);
+            var results = Generate(chunkGen, all, threads, ct);
             var offsets = new int[survivors.Count];
-            for (int i = 0, at = 0; i < survivors.Count; at += perDoc[i].Count, i++) offsets[i] = at;
+            for (int i = 0, at = 0; i < survivors.Count; at += survivors[i].ChunkRequests!.Count, i++) offsets[i] = at;
             For(threads, survivors.Count, i =>
             {
                 var d = survivors[i];
-                var n = perDoc[i].Count;
-                d.Chunks = n;
-                d.ChunkProgram = n == 1 ? programs[offsets[i]] : string.Join('\n', programs.Skip(offsets[i]).Take(n));
-                var r = ProgramExecutor.Execute(d.OriginalText, ProxProgram.Parse(d.ChunkProgram, ProgramStage.Chunk, dialect, options: executor));
-                d.ChunkResult = r;
-                if (r.Dropped) Drop(d, ProgramStage.Chunk, r.DropReason);
-                else d.Text = r.Text;
+                var n = d.ChunkRequests!.Count;
+                var mine = new ProgramResult[n];
+                for (var k = 0; k < n; k++) mine[k] = results[offsets[i] + k];
+                d.ChunkResults = mine;
+                d.ChunkProgram = n == 1 ? mine[0].Program : string.Join('\n', mine.Select(r => r.Program));
+                d.ChunkExecution = ProgramExecutor.Execute(d.Text, ProxProgram.Parse(d.ChunkProgram, ProgramStage.Chunk, dialect, options: executor));
             });
         }
 
         For(threads, docs.Count, i =>
         {
             var d = docs[i];
-            d.TokensOut = d.Dropped ? 0 : ReferenceEquals(d.Text, d.OriginalText) ? d.TokensIn : _tokens.CountTokens(d.Text);
-            d.Provenance = Provenance(d);
+            d.Outcome = BuildOutcome(d);
+            if (withProvenance) d.Provenance = OutcomeProvenance.ToUtf8(d.Outcome, _options.Dialect);
         });
     }
 
+    private DocumentOutcome BuildOutcome(Work d)
+    {
+        var text = d.Text;
+        ProgramStage? dropStage = null;
+        var reason = DropReason.None;
+        var output = text;
+        StageOutcome? doc = null, chunk = null;
+        long wordsIn = -1;
+        if (d.DocExecution is { } de)
+        {
+            wordsIn = de.WordsIn;
+            if (de.Dropped) { dropStage = ProgramStage.Doc; reason = de.DropReason; output = ""; }
+            doc = Stage(ProgramStage.Doc, _doc!, de, [d.DocResult!], 1, de.Dropped ? 0 : text.Length, de.Dropped ? 0 : de.WordsOut, de.Dropped ? 0 : d.TokensIn);
+        }
+        long tokensOut = dropStage is null ? d.TokensIn : 0;
+        if (d.ChunkExecution is { } ce)
+        {
+            if (wordsIn < 0) wordsIn = ce.WordsIn;
+            if (ce.Dropped) { dropStage = ProgramStage.Chunk; reason = ce.DropReason; output = ""; tokensOut = 0; }
+            else
+            {
+                output = ce.Text;
+                tokensOut = ReferenceEquals(output, text) || string.Equals(output, text, StringComparison.Ordinal) ? d.TokensIn : _tokens.CountTokens(output);
+            }
+            chunk = Stage(ProgramStage.Chunk, _chunk!, ce, d.ChunkResults!, d.ChunkRequests!.Count, output.Length, ce.Dropped ? 0 : ce.WordsOut, tokensOut);
+        }
+        if (wordsIn < 0) wordsIn = PyText.CountWords(text);
+        var kept = dropStage is null;
+        long wordsOut = !kept ? 0 : chunk is not null ? chunk.WordsOut : doc is not null ? doc.WordsOut : wordsIn;
+        return new DocumentOutcome
+        {
+            Id = d.Id,
+            SourceFile = d.Source?.SourceFile,
+            SourceRecord = d.Source?.SourceLine ?? 0,
+            DropStage = dropStage,
+            DropReason = reason,
+            Doc = doc,
+            Chunk = chunk,
+            Text = output,
+            OriginalText = text,
+            LinesIn = d.Lines,
+            LinesOut = kept ? DocumentLines.Count(output) : 0,
+            WordsIn = wordsIn,
+            WordsOut = wordsOut,
+            CharactersIn = text.Length,
+            CharactersOut = kept ? output.Length : 0,
+            TokensIn = d.TokensIn,
+            TokensOut = kept ? tokensOut : 0,
+            Tokenizer = _tokens.Name,
+            Source = d.Source,
+        };
+    }
+
+    private static StageOutcome Stage(ProgramStage stage, IProgramGenerator gen, ExecutionResult r, IReadOnlyList<ProgramResult> results,
+        int requests, long charsOut, long wordsOut, long tokensOut)
+    {
+        // Operation indices of the joined program map back to the request whose program held them, in order.
+        var labels = new List<string?>(r.Program.Operations.Count);
+        foreach (var res in results)
+        {
+            var ops = CountOperations(res.Program, labels.Count == 0 && results.Count == 1 ? r.Program.Operations.Count : -1);
+            for (var k = 0; k < ops; k++) labels.Add(res.LabelOf(k));
+        }
+        string? Label(int op) => op >= 0 && op < labels.Count ? labels[op] : null;
+
+        var operations = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var op in r.Program.Operations) operations[op.FunctionName] = operations.GetValueOrDefault(op.FunctionName) + 1;
+        var parseErrors = 0;
+        foreach (var diag in r.Program.Diagnostics) if (diag.Severity == DiagnosticSeverity.Error) parseErrors++;
+        var removed = new List<RemovedRange>();
+        var linesRemoved = 0;
+        if (!r.Ignored)
+        {
+            foreach (var lr in r.LineRemovals)
+            {
+                var fn = lr.OperationIndex >= 0 && lr.OperationIndex < r.Program.Operations.Count ? r.Program.Operations[lr.OperationIndex].FunctionName : "remove_lines";
+                removed.Add(new RemovedRange(lr.StartLine, lr.EndLine, fn, lr.OperationIndex, lr.ProgramLine, Label(lr.OperationIndex)));
+                linesRemoved += lr.EndLine - lr.StartLine + 1;
+            }
+        }
+        var norms = new List<NormalizationOutcome>(r.Normalizations.Count);
+        foreach (var n in r.Normalizations)
+            norms.Add(new NormalizationOutcome(n.Source, n.Target, n.Matches, n.OperationIndex, n.ProgramLine, n.Skipped, Label(n.OperationIndex)));
+        double? score = null;
+        long prompt = 0, generated = 0;
+        Dictionary<string, string>? details = null;
+        foreach (var res in results)
+        {
+            score ??= res.Score;
+            prompt += res.PromptTokens;
+            generated += res.GeneratedTokens;
+            if (res.Details is { Count: > 0 } dd)
+            {
+                details ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (k, v) in dd) details[k] = v;
+            }
+        }
+        return new StageOutcome
+        {
+            Stage = stage,
+            Generator = gen.Name,
+            Program = r.Program.Text,
+            Requests = requests,
+            Diagnostics = r.Diagnostics,
+            ErrorCount = r.ErrorCount,
+            ParseErrors = parseErrors,
+            Ignored = r.Ignored,
+            Dropped = r.Dropped,
+            DropReason = r.DropReason,
+            Operations = operations,
+            RemovedRanges = removed,
+            Normalizations = norms,
+            Score = score,
+            PromptTokens = prompt,
+            GeneratedTokens = generated,
+            Details = details,
+            LinesRemoved = linesRemoved,
+            CharactersOut = r.Dropped ? 0 : charsOut,
+            WordsOut = r.Dropped ? 0 : wordsOut,
+            TokensOut = r.Dropped ? 0 : tokensOut,
+        };
+    }
+
+    /// <summary>Operations in one request's program: parsed on its own only when the joined program has several parts.</summary>
+    private static int CountOperations(string program, int known) =>
+        known >= 0 ? known : ProxProgram.Parse(program, ProgramStage.Chunk).Operations.Count;
+
     /// <summary>
-    /// Runs <paramref name="body"/> for 0..n-1 on up to <see cref="RefineOptions.Threads"/> threads; with one thread,
-    /// inline on the calling thread (no thread-pool hand-off, whose spin-waiting would steal the only core).
+    /// Runs <paramref name="body"/> for 0..n-1 on up to <paramref name="threads"/> threads; with one thread, inline on the
+    /// calling thread (no thread-pool hand-off, whose spin-waiting would steal the only core).
     /// </summary>
     private void For(int threads, int n, Action<int> body)
     {
@@ -214,105 +368,36 @@ public sealed class DocumentRefiner
         Parallel.For(0, n, _parallel, body);
     }
 
-    private static void Drop(RefinedDocument d, ProgramStage stage, DropReason reason)
-    {
-        d.Dropped = true;
-        d.DroppedBy = stage;
-        d.DropReason = reason;
-        d.Text = "";
-    }
-
-    private List<ProgramRequest> ChunkRequests(string text, int lines)
-    {
-        if (_chunker is null) return [new ProgramRequest(ProgramStage.Chunk, text, 0, lines)];
-        var chunks = _chunker.Split(text);
-        var list = new List<ProgramRequest>(chunks.Count);
-        for (var c = 0; c < chunks.Count; c++) list.Add(new ProgramRequest(ProgramStage.Chunk, text, chunks[c].FirstLine, chunks[c].LineCount, c));
-        return list;
-    }
-
-    private IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, int threads)
+    private IReadOnlyList<ProgramResult> Generate(IProgramGenerator gen, IReadOnlyList<ProgramRequest> requests, int threads, CancellationToken ct)
     {
         if (requests.Count == 0) return [];
-        IReadOnlyList<string> programs;
-        if (_generator.SupportsConcurrentCalls && threads > 1 && requests.Count > 1)
+        IReadOnlyList<ProgramResult> results;
+        if (gen.SupportsConcurrentCalls && threads > 1 && requests.Count > 1)
         {
-            var result = new string[requests.Count];
+            var result = new ProgramResult[requests.Count];
             var slices = Math.Min(threads * 4, requests.Count);
             For(threads, slices, s =>
             {
                 int from = (int)((long)requests.Count * s / slices), to = (int)((long)requests.Count * (s + 1) / slices);
                 var slice = new ProgramRequest[to - from];
                 for (var k = from; k < to; k++) slice[k - from] = requests[k];
-                var got = _generator.Generate(slice);
-                CheckCount(got, slice.Length);
+                var got = gen.Generate(slice, ct);
+                CheckCount(gen, got, slice.Length);
                 for (var k = 0; k < got.Count; k++) result[from + k] = got[k];
             });
-            programs = result;
+            results = result;
         }
         else
         {
-            programs = _generator.Generate(requests);
-            CheckCount(programs, requests.Count);
+            results = gen.Generate(requests, ct);
+            CheckCount(gen, results, requests.Count);
         }
-        return programs;
+        return results;
     }
 
-    private void CheckCount(IReadOnlyList<string> programs, int expected)
+    private static void CheckCount(IProgramGenerator gen, IReadOnlyList<ProgramResult> results, int expected)
     {
-        if (programs.Count != expected)
-            throw new InvalidOperationException($"generator '{_generator.Name}' returned {programs.Count} programs for {expected} requests");
-    }
-
-    private byte[] Provenance(RefinedDocument d)
-    {
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("backend", _generator.Name);
-            w.WriteString("dialect", _options.Dialect.ToString());
-            if (d.DocProgram is not null) w.WriteString("doc_program", d.DocProgram);
-            if (d.ChunkProgram is not null) w.WriteString("chunk_program", d.ChunkProgram);
-            if (d.Dropped)
-            {
-                w.WriteString("dropped_by", d.DroppedBy == ProgramStage.Doc ? "doc" : "chunk");
-                w.WriteString("drop_reason", d.DropReason.ToString());
-            }
-            if (d.ChunkResult is { } c)
-            {
-                w.WriteNumber("chunks", d.Chunks);
-                w.WriteNumber("error_count", c.ErrorCount);
-                w.WriteBoolean("ignored", c.Ignored);
-                w.WriteStartArray("removed_lines");
-                foreach (var r in c.LineRemovals)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("start", r.StartLine);
-                    w.WriteNumber("end", r.EndLine);
-                    w.WriteNumber("operation", r.OperationIndex);
-                    w.WriteNumber("program_line", r.ProgramLine);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                if (c.Normalizations.Count > 0)
-                {
-                    w.WriteStartArray("normalizations");
-                    foreach (var n in c.Normalizations)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("source", n.Source);
-                        w.WriteString("target", n.Target);
-                        w.WriteNumber("matches", n.Matches);
-                        w.WriteNumber("program_line", n.ProgramLine);
-                        if (n.Skipped is not null) w.WriteString("skipped", n.Skipped);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                }
-            }
-            w.WriteEndObject();
-        }
-        return buffer.WrittenSpan.ToArray();
+        if (results.Count != expected)
+            throw new InvalidOperationException($"generator '{gen.Name}' returned {results.Count} programs for {expected} requests");
     }
 }

@@ -40,12 +40,6 @@ public sealed record RefineOptions
     /// <summary>Token counter spec for statistics (see <see cref="TokenCounter.Create"/>; default <c>cl100k_base</c>).</summary>
     public string Tokenizer { get; init; } = TokenCounter.DefaultSpec;
 
-    /// <summary>
-    /// LLaMA-2 <c>tokenizer.model</c> (or a folder holding one) for ProX chunking (≤ 1500 tokens per chunk); needed only
-    /// by generators whose <c>UsesTokenChunks</c> is true.
-    /// </summary>
-    public string? ChunkTokenizer { get; init; }
-
     /// <summary>Overwrite existing outputs (default false: refuse).</summary>
     public bool Force { get; init; }
 

@@ -4,7 +4,7 @@ namespace Prox.Refinement;
 
 /// <summary>
 /// Counts for one refinement stage. Everything is a count (never an average), so statistics of shards and runs merge
-/// by addition (<see cref="Add"/>). Characters are UTF-16 code units; words follow Python <c>str.split()</c>;
+/// by addition (<see cref="Add(StageStatistics)"/>). Characters are UTF-16 code units; words follow Python <c>str.split()</c>;
 /// tokens come from the run's tokenizer.
 /// </summary>
 public sealed class StageStatistics
@@ -47,6 +47,10 @@ public sealed class StageStatistics
     public long Normalizations { get; set; }
     /// <summary>Occurrences replaced by normalize calls.</summary>
     public long NormalizationMatches { get; set; }
+    /// <summary>Prompt tokens the stage's generator read (models; 0 for the rules).</summary>
+    public long PromptTokens { get; set; }
+    /// <summary>Tokens the stage's generator wrote (models; 0 for the rules).</summary>
+    public long GeneratedTokens { get; set; }
     /// <summary>Calls by function name (<c>remove_lines</c>, <c>normalize</c>, <c>drop_doc</c>, …).</summary>
     public Dictionary<string, long> Operations { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Drops by reason (<c>DropDoc</c>, <c>FewWordsLeftFraction</c>, <c>FewWordsLeft</c>, <c>NoWords</c>).</summary>
@@ -62,8 +66,50 @@ public sealed class StageStatistics
         Programs += other.Programs; ProgramRequests += other.ProgramRequests; ProgramsWithErrors += other.ProgramsWithErrors;
         ProgramsIgnored += other.ProgramsIgnored; ErrorOperations += other.ErrorOperations; ParseErrors += other.ParseErrors;
         Normalizations += other.Normalizations; NormalizationMatches += other.NormalizationMatches;
+        PromptTokens += other.PromptTokens; GeneratedTokens += other.GeneratedTokens;
         AddAll(Operations, other.Operations);
         AddAll(DropReasons, other.DropReasons);
+    }
+
+    /// <summary>Counts one document's pass through this stage.</summary>
+    public void Add(DocumentOutcome document, StageOutcome stage)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(stage);
+        DocumentsIn++;
+        CharactersIn += document.CharactersIn;
+        WordsIn += document.WordsIn;
+        TokensIn += document.TokensIn;
+        LinesIn += document.LinesIn;
+        Programs++;
+        ProgramRequests += stage.Requests;
+        if (stage.ErrorCount > 0) ProgramsWithErrors++;
+        if (stage.Ignored) ProgramsIgnored++;
+        ErrorOperations += stage.ErrorCount;
+        ParseErrors += stage.ParseErrors;
+        PromptTokens += stage.PromptTokens;
+        GeneratedTokens += stage.GeneratedTokens;
+        foreach (var (fn, n) in stage.Operations) Operations[fn] = Operations.GetValueOrDefault(fn) + n;
+        if (!stage.Ignored) LinesRemoved += stage.LinesRemoved;
+        foreach (var n in stage.Normalizations)
+        {
+            if (n.Skipped is not null) continue;
+            Normalizations++;
+            NormalizationMatches += n.Matches;
+        }
+        if (stage.Dropped)
+        {
+            DocumentsDropped++;
+            var reason = stage.DropReason.ToString();
+            DropReasons[reason] = DropReasons.GetValueOrDefault(reason) + 1;
+        }
+        else
+        {
+            DocumentsOut++;
+            CharactersOut += stage.CharactersOut;
+            WordsOut += stage.WordsOut;
+            TokensOut += stage.TokensOut;
+        }
     }
 
     internal static void AddAll(Dictionary<string, long> into, Dictionary<string, long> from)
@@ -121,6 +167,41 @@ public class RefineCounts
     [JsonIgnore]
     public string QuarantineReasonsText => string.Join(", ",
         QuarantineReasons.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}: {kv.Value:N0}"));
+
+    /// <summary>Counts one refined document (kept or dropped) and its stages.</summary>
+    public void Add(DocumentOutcome outcome)
+    {
+        ArgumentNullException.ThrowIfNull(outcome);
+        DocumentsIn++;
+        CharactersIn += outcome.CharactersIn;
+        WordsIn += outcome.WordsIn;
+        TokensIn += outcome.TokensIn;
+        if (outcome.Kept)
+        {
+            DocumentsOut++;
+            CharactersOut += outcome.CharactersOut;
+            WordsOut += outcome.WordsOut;
+            TokensOut += outcome.TokensOut;
+        }
+        else
+        {
+            DocumentsDropped++;
+        }
+        if (outcome.Doc is { } d) (Doc ??= new StageStatistics()).Add(outcome, d);
+        if (outcome.Chunk is { } c) (Chunk ??= new StageStatistics()).Add(outcome, c);
+    }
+
+    /// <summary>Counts one quarantined record.</summary>
+    public void AddQuarantined(Corpus.QuarantineRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        // A record that stands for several (a Parquet row group that could not be decoded) counts as all of them.
+        var n = record.RecordCount;
+        DocumentsIn += n;
+        DocumentsQuarantined += n;
+        var kind = record.Kind.ToString();
+        QuarantineReasons[kind] = QuarantineReasons.GetValueOrDefault(kind) + n;
+    }
 
     /// <summary>Adds <paramref name="other"/>'s counts to these.</summary>
     public void Add(RefineCounts other)

@@ -32,4 +32,40 @@ public sealed record RulesDecision(
 {
     /// <summary>True when the doc-stage program is <c>drop_doc()</c>.</summary>
     public bool DropDocument => Stage == ProgramStage.Doc && DocumentFindings.Count > 0;
+
+    /// <summary>
+    /// The decision as a generator result: the program, each operation labelled with its rule (a run of removed lines
+    /// that several line rules removed is labelled with each, joined by <c>+</c>, in line order), and the document
+    /// findings as details.
+    /// </summary>
+    public Prox.Generation.ProgramResult ToResult()
+    {
+        var labels = new List<string?>();
+        if (Stage == ProgramStage.Doc)
+        {
+            if (DocumentFindings.Count > 0) labels.Add(string.Join('+', DocumentFindings.Select(f => f.Rule).Distinct()));
+        }
+        else
+        {
+            // Runs of consecutive removed lines are one remove_lines each (ProgramWriter.Chunk), in line order.
+            for (int i = 0; i < RemovedLines.Count; i++)
+            {
+                var rules = new List<string>(1) { RemovedLines[i].Rule };
+                while (i + 1 < RemovedLines.Count && RemovedLines[i + 1].Line == RemovedLines[i].Line + 1)
+                {
+                    i++;
+                    if (!rules.Contains(RemovedLines[i].Rule)) rules.Add(RemovedLines[i].Rule);
+                }
+                labels.Add(string.Join('+', rules));
+            }
+            foreach (var n in Normalizations) labels.Add(n.Rule);
+        }
+        Dictionary<string, string>? details = null;
+        if (DocumentFindings.Count > 0)
+        {
+            details = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var f in DocumentFindings) details[f.Rule] = $"{f.Value:0.####} {f.Comparison} {f.Threshold:0.####}";
+        }
+        return new Prox.Generation.ProgramResult(Program) { OperationLabels = labels.Count > 0 ? labels : null, Details = details };
+    }
 }

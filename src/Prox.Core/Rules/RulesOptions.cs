@@ -6,7 +6,7 @@ namespace Prox.Rules;
 /// the combination tuned on the Turku line labels). Defaults of the individual properties are the published values;
 /// a preset decides which rule families are switched on. See <c>docs/rules.md</c>.
 /// </summary>
-public sealed record RulesOptions
+public sealed partial record RulesOptions
 {
     // ---------------- document rules: Gopher quality (Rae et al. 2021) ----------------
 
@@ -178,6 +178,21 @@ public sealed record RulesOptions
     {
         BoilerplateLines = true, C4RemovePolicyLines = true, NormalizeInlineMarkers = true, DropLoremIpsum = true,
     };
+
+    /// <summary>The canonical name of a preset (<c>c4</c> → <c>C4</c>, <c>default</c> → <c>ProxRules</c>).</summary>
+    /// <exception cref="ArgumentException">The name is not a preset.</exception>
+    public static string CanonicalPresetName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "" or "proxrules" or "default" or "prox" => "ProxRules",
+            "gopher" => "Gopher",
+            "c4" => "C4",
+            "fineweb" => "FineWeb",
+            _ => throw new ArgumentException($"Unknown rules preset '{name}'. Known presets: {string.Join(", ", PresetNames)}.", nameof(name)),
+        };
+    }
 
     /// <summary>
     /// The options of a named preset (case-insensitive): <c>ProxRules</c>/<c>Default</c>, <c>Gopher</c>, <c>C4</c>, <c>FineWeb</c>.

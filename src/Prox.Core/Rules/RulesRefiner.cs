@@ -17,36 +17,47 @@ namespace Prox.Rules;
 public sealed class RulesRefiner : IProgramGenerator
 {
     /// <summary>A refiner with the given options (default: <see cref="RulesOptions.ProxRules"/>).</summary>
-    public RulesRefiner(RulesOptions? options = null) => Options = options ?? RulesOptions.ProxRules;
+    public RulesRefiner(RulesOptions? options = null) : this(options ?? RulesOptions.ProxRules, GeneratorSpec.Default) { }
+
+    /// <summary>A refiner with the given options, recorded under <paramref name="spec"/>.</summary>
+    public RulesRefiner(RulesOptions options, GeneratorSpec spec)
+    {
+        Options = options ?? throw new ArgumentNullException(nameof(options));
+        Spec = spec ?? throw new ArgumentNullException(nameof(spec));
+    }
 
     /// <summary>A refiner for a named preset (<c>ProxRules</c>/<c>Default</c>, <c>Gopher</c>, <c>C4</c>, <c>FineWeb</c>; case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown preset name.</exception>
-    public static RulesRefiner FromPreset(string preset) => new(RulesOptions.FromPreset(preset));
+    public static RulesRefiner FromPreset(string preset) =>
+        new(RulesOptions.FromPreset(preset), new GeneratorSpec(GeneratorSpec.RulesKind, RulesOptions.CanonicalPresetName(preset)));
 
     /// <summary>The thresholds and switches in use.</summary>
     public RulesOptions Options { get; }
 
     /// <inheritdoc />
-    public string Name => "rules";
+    public GeneratorSpec Spec { get; }
 
     /// <inheritdoc />
-    public bool UsesTokenChunks => false;
+    public string Name => Spec.ToString();
 
     /// <inheritdoc />
     public bool SupportsConcurrentCalls => true;
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
+    public IReadOnlyList<ProgramResult> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var programs = new string[requests.Count];
-        for (int i = 0; i < programs.Length; i++)
+        var results = new ProgramResult[requests.Count];
+        for (int i = 0; i < results.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            programs[i] = Explain(requests[i]).Program;
+            results[i] = Explain(requests[i]).ToResult();
         }
-        return programs;
+        return results;
     }
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Describe() => Options.Describe();
 
     /// <summary>The program for one request together with the rules that produced it (values vs thresholds, line rules).</summary>
     public RulesDecision Explain(ProgramRequest request)

@@ -20,7 +20,8 @@ internal static class CorpusPaths
             {
                 try
                 {
-                    var found = CorpusFiles.Expand([p], recurse);
+                    // A folder a run wrote is read through its own records: the committed units' refined files only.
+                    var found = Prox.Runs.RunFolder.IsRunFolder(p) ? Prox.Runs.RunFolder.Open(p).CorpusFiles() : CorpusFiles.Expand([p], recurse);
                     cmdlet.WriteVerbose($"'{p}': {found.Count} corpus file(s){(recurse ? " (recursive)" : "")}");
                     files.AddRange(found);
                 }

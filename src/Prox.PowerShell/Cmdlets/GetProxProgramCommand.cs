@@ -17,7 +17,7 @@ public sealed class GetProxProgramCommand : PSCmdlet
     private const string TextSet = "Text";
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private IProgramGenerator? _generator;
+    private Binding.GeneratorSelection? _generators;
     private DocumentRefiner? _refiner;
     private long _documents;
 
@@ -42,14 +42,25 @@ public sealed class GetProxProgramCommand : PSCmdlet
     [Parameter(ParameterSetName = TextSet, ValueFromPipelineByPropertyName = true)]
     public string? Id { get; set; }
 
-    /// <summary>The program generator. Default Rules.</summary>
+    /// <summary>The generator of both stages, as a spec (<c>rules:C4</c>, a model folder). Default <c>rules:ProxRules</c>.</summary>
     [Parameter]
-    public ProgramBackend Backend { get; set; } = ProgramBackend.Rules;
+    [ValidateNotNullOrEmpty]
+    public string? Generator { get; set; }
 
-    /// <summary>The rules preset.</summary>
+    /// <summary>The doc stage's generator spec (default: -Generator).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DocGenerator { get; set; }
+
+    /// <summary>The chunk stage's generator spec (default: -Generator).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ChunkGenerator { get; set; }
+
+    /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(PresetCompleter))]
-    public string Preset { get; set; } = ProgramGenerators.DefaultRulesPreset;
+    public string? Preset { get; set; }
 
     /// <summary>Stages to write programs for. Default Doc, Chunk.</summary>
     [Parameter]
@@ -75,17 +86,17 @@ public sealed class GetProxProgramCommand : PSCmdlet
     /// <inheritdoc />
     protected override void BeginProcessing()
     {
+        var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
         try
         {
-            _generator = ProgramGenerators.Create(Backend, Preset);
+            _generators = Binding.GeneratorSelection.Create(this, stages, Generator, Preset, DocGenerator, ChunkGenerator, threads: 1);
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
-            ThrowTerminatingError(ProxErrors.UnknownPreset(e, Preset));
+            ThrowTerminatingError(ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, Generator ?? Preset ?? DocGenerator ?? ChunkGenerator));
         }
-        var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
-        WriteVerbose($"generator {_generator!.Name} (preset {Preset}), stages {stages}");
-        _refiner = new DocumentRefiner(_generator, new RefineOptions { Stages = stages, Tokenizer = Prox.Text.TokenCounter.Whitespace, Threads = 1 });
+        WriteVerbose($"generators: doc {_generators!.Doc?.Name ?? "(off)"}, chunk {_generators.Chunk?.Name ?? "(off)"}, stages {stages}");
+        _refiner = new DocumentRefiner(_generators!.Doc, _generators.Chunk, new RefineOptions { Stages = stages, Tokenizer = Prox.Text.TokenCounter.Whitespace, Threads = 1 });
     }
 
     /// <inheritdoc />
@@ -122,5 +133,5 @@ public sealed class GetProxProgramCommand : PSCmdlet
     }
 
     /// <inheritdoc />
-    protected override void EndProcessing() => _generator?.Dispose();
+    protected override void EndProcessing() => _generators?.Dispose();
 }

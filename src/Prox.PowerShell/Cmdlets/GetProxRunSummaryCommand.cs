@@ -33,6 +33,10 @@ public sealed class GetProxRunSummaryCommand : PSCmdlet
     [Parameter]
     public SwitchParameter NoMerge { get; set; }
 
+    /// <summary>Add up runs even when their generators, tokenizers, dialects or stages differ.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
@@ -57,6 +61,18 @@ public sealed class GetProxRunSummaryCommand : PSCmdlet
     protected override void EndProcessing()
     {
         if (NoMerge || _summaries.Count == 0) return;
-        WriteObject(_summaries.Count == 1 ? _summaries[0] : RunSummary.Merge(_summaries));
+        if (_summaries.Count == 1)
+        {
+            WriteObject(_summaries[0]);
+            return;
+        }
+        var mismatches = RunSummary.Mismatches(_summaries);
+        if (mismatches.Count > 0 && !Force)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new InvalidOperationException($"These runs were made differently, so their counts do not add up to one thing: {string.Join("; ", mismatches)}. Use -Force to add them up anyway, or -NoMerge to see each."),
+                "Prox.RunsDiffer", ErrorCategory.InvalidData, _summaries.Select(s => s.OutputPath).ToArray()));
+        }
+        WriteObject(RunSummary.Merge(_summaries, force: Force));
     }
 }

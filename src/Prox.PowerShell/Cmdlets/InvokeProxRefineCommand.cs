@@ -12,17 +12,27 @@ namespace Prox.PowerShell.Cmdlets;
 /// <para type="synopsis">Refines corpus files with ProX programs and writes the refined corpus, dropped and quarantine sidecars and a run summary.</para>
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "ProxRefine", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = PathSet)]
-[OutputType(typeof(RunSummary), typeof(FileInfo))]
+[OutputType(typeof(RunSummary), typeof(FileInfo), ParameterSetName = [PathSet, LiteralPathSet])]
+[OutputType(typeof(DocumentOutcome), ParameterSetName = [DocumentSet, TextSet])]
 public sealed class InvokeProxRefineCommand : PSCmdlet
 {
     private readonly List<string> _files = [];
     private CancellationTokenSource? _cancel;
+    private GeneratorSelection? _generators;
+    private DocumentRefiner? _refiner;
+    private readonly List<CorpusDocument> _pendingDocuments = [];
+    private readonly List<string> _pendingTexts = [];
 
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
+    private const string DocumentSet = "Document";
+    private const string TextSet = "Text";
 
-    /// <summary>Corpus files, folders or wildcard patterns (relative to the current location).</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Corpus files, folders or wildcard patterns (relative to the current location). Not bound from piped values, so
+    /// that piped documents are refined as documents, never read as paths (piped files bind to -LiteralPath).
+    /// </summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     public string[] Path { get; set; } = [];
@@ -33,19 +43,40 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary>The output folder.</summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
+    /// <summary>Documents held in memory (Get-ProxDocument output): refined without touching files, one outcome each.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = DocumentSet, ValueFromPipeline = true)]
+    [ValidateNotNull]
+    public CorpusDocument[] Document { get; set; } = [];
+
+    /// <summary>Texts held in memory: refined without touching files, one outcome each (ids are content hashes).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = TextSet)]
+    [AllowEmptyString]
+    public string[] Text { get; set; } = [];
+
+    /// <summary>The output folder (needed to refine files).</summary>
+    [Parameter(Position = 1, ParameterSetName = PathSet)]
+    [Parameter(Position = 1, ParameterSetName = LiteralPathSet)]
     public string OutputPath { get; set; } = "";
 
-    /// <summary>The program generator. Default Rules.</summary>
+    /// <summary>The generator of both stages, as a spec: <c>rules</c>, <c>rules:C4</c>, <c>rules:ProxRules?MinWords=40</c>, a model folder. Default <c>rules:ProxRules</c>.</summary>
     [Parameter]
-    public ProgramBackend Backend { get; set; } = ProgramBackend.Rules;
+    [ValidateNotNullOrEmpty]
+    public string? Generator { get; set; }
 
-    /// <summary>The rules preset (Rules backend).</summary>
+    /// <summary>The doc stage's generator spec (default: -Generator).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DocGenerator { get; set; }
+
+    /// <summary>The chunk stage's generator spec (default: -Generator).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ChunkGenerator { get; set; }
+
+    /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(PresetCompleter))]
-    public string Preset { get; set; } = ProgramGenerators.DefaultRulesPreset;
+    public string? Preset { get; set; }
 
     /// <summary>Stages to run. Default Doc, Chunk.</summary>
     [Parameter]
@@ -96,20 +127,93 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private RefineStages Stages => Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
+
+    private GeneratorSelection CreateGenerators()
+    {
+        try
+        {
+            return GeneratorSelection.Create(this, Stages, Generator, Preset, DocGenerator, ChunkGenerator, ThrottleLimit);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+        {
+            ThrowTerminatingError(ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, Generator ?? Preset ?? DocGenerator ?? ChunkGenerator));
+            throw;
+        }
+    }
+
+    /// <summary>The in-memory refiner, made on the first document (the parameter set is known only once input binds).</summary>
+    private DocumentRefiner Refiner()
+    {
+        if (_refiner is not null) return _refiner;
+        _generators = CreateGenerators();
+        _cancel = new CancellationTokenSource();
+        return _refiner = new DocumentRefiner(_generators.Doc, _generators.Chunk, new RefineOptions
+        {
+            Stages = Stages, Dialect = Dialect, TextField = TextField, IdField = IdField,
+            Tokenizer = TokenizerNames.Resolve(this, Tokenizer), Threads = ThrottleLimit,
+        });
+    }
+
     /// <inheritdoc />
     protected override void ProcessRecord()
     {
-        var literal = ParameterSetName == LiteralPathSet;
-        _files.AddRange(CorpusPaths.Resolve(this, literal ? LiteralPath : Path, literal, Recurse));
+        switch (ParameterSetName)
+        {
+            case DocumentSet:
+                // Documents are refined a batch at a time, in input order, as they arrive.
+                _pendingDocuments.AddRange(Document);
+                if (_pendingDocuments.Count >= Refiner().Options.BatchSize) FlushDocuments();
+                break;
+            case TextSet:
+                _pendingTexts.AddRange(Text);
+                FlushTexts();
+                break;
+            default:
+                var literal = ParameterSetName == LiteralPathSet;
+                _files.AddRange(CorpusPaths.Resolve(this, literal ? LiteralPath : Path, literal, Recurse));
+                break;
+        }
+    }
+
+    private void FlushDocuments()
+    {
+        foreach (var o in Refiner().Refine(_pendingDocuments, _cancel!.Token)) WriteObject(o);
+        _pendingDocuments.Clear();
+    }
+
+    private void FlushTexts()
+    {
+        foreach (var o in Refiner().Refine(_pendingTexts, _cancel!.Token)) WriteObject(o);
+        _pendingTexts.Clear();
     }
 
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        if (ParameterSetName is DocumentSet or TextSet)
+        {
+            try
+            {
+                if (_pendingDocuments.Count > 0) FlushDocuments();
+                if (_pendingTexts.Count > 0) FlushTexts();
+            }
+            finally
+            {
+                _generators?.Dispose();
+            }
+            return;
+        }
         if (_files.Count == 0) return;
+        if (string.IsNullOrWhiteSpace(OutputPath))
+        {
+            ThrowTerminatingError(ProxErrors.Create(
+                new ArgumentException("-OutputPath is needed to refine files (the refined files, dropped/, quarantine/ and _summary.json go there). To refine documents in memory, pipe them in (Get-ProxDocument … | Invoke-ProxRefine) or use -Text."),
+                "OutputPathMissing", ErrorCategory.InvalidArgument, _files.ToArray()));
+        }
         var output = FileSystemPaths.ResolveForOutput(this, OutputPath);
         var tokenizer = TokenizerNames.Resolve(this, Tokenizer);
-        var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
+        var stages = Stages;
         var options = new RefineOptions
         {
             Stages = stages,
@@ -136,30 +240,14 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         var accepted = plans.Where(p => ShouldProcess(p.Input, $"Refine into '{p.Output}'")).Select(p => p.Input).ToList();
         if (accepted.Count == 0) return;
         foreach (var p in plans.Where(p => accepted.Contains(p.Input))) WriteVerbose($"plan: '{p.Input}' -> '{p.Output}'");
-        if (!Force)
+        using var generators = CreateGenerators();
+        WriteVerbose($"generators: doc {generators.Doc?.Name ?? "(off)"}, chunk {generators.Chunk?.Name ?? "(off)"}; stages {stages}, dialect {Dialect}, tokenizer {tokenizer}, {ThrottleLimit} thread(s)");
+        var messages = new BlockingCollection<(bool Warning, string Text)>();
+        var refiner = new CorpusRefiner(generators.Doc, generators.Chunk, options)
         {
-            var existing = plans.Where(p => accepted.Contains(p.Input)).Select(p => p.Output).FirstOrDefault(File.Exists)
-                ?? (File.Exists(System.IO.Path.Combine(output, RunSummary.FileName)) ? System.IO.Path.Combine(output, RunSummary.FileName) : null);
-            if (existing is not null)
-            {
-                ThrowTerminatingError(ProxErrors.Create(new IOException($"'{existing}' exists; use -Force to overwrite it"),
-                    "OutputExists", ErrorCategory.ResourceExists, existing));
-            }
-        }
-
-        IProgramGenerator generator;
-        try
-        {
-            generator = ProgramGenerators.Create(Backend, Preset);
-        }
-        catch (ArgumentException e)
-        {
-            ThrowTerminatingError(ProxErrors.UnknownPreset(e, Preset));
-            return;
-        }
-        using var _generator = generator;
-        WriteVerbose($"generator {generator.Name} (preset {Preset}), stages {stages}, dialect {Dialect}, tokenizer {tokenizer}, {ThrottleLimit} thread(s)");
-        var refiner = new CorpusRefiner(generator, options);
+            Log = m => messages.Add((false, m)),
+            Warn = m => messages.Add((true, m)),
+        };
         var updates = new BlockingCollection<RefineProgress>();
         _cancel = new CancellationTokenSource();
         var progress = new ImmediateProgress<RefineProgress>(p => updates.Add(p));
@@ -171,6 +259,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         var record = new ProgressRecord(1, "Invoke-ProxRefine", "Starting");
         foreach (var p in updates.GetConsumingEnumerable())
         {
+            FlushMessages(messages);
             record.StatusDescription = $"{System.IO.Path.GetFileName(p.File)} ({p.FileIndex + 1}/{p.FileCount}): {p.Documents:N0} documents, " +
                                        $"{p.BytesRead / 1e6:N1}/{p.BytesTotal / 1e6:N1} MB, {p.MegabytesPerSecond:N1} MB/s, {p.DocumentsPerSecond:N0} docs/s";
             record.PercentComplete = (int)(p.Fraction * 100);
@@ -187,13 +276,23 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         }
         catch (OperationCanceledException)
         {
+            FlushMessages(messages);
+            return;
+        }
+        catch (RunFailedException e)
+        {
+            FlushMessages(messages);
+            WriteObject(e.Summary);
+            ThrowTerminatingError(ProxErrors.Create(e, "UnitsFailed", ErrorCategory.ReadError, OutputPath));
             return;
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
+            FlushMessages(messages);
             ThrowTerminatingError(ProxErrors.Create(e, "RefineFailed", ProxErrors.CategoryOf(e), OutputPath));
             return;
         }
+        FlushMessages(messages);
         foreach (var f in summary.Files)
         {
             WriteVerbose($"wrote '{f.Output}'{(f.Dropped is null ? "" : $", '{f.Dropped}'")}{(f.Quarantine is null ? "" : $", '{f.Quarantine}'")}");
@@ -217,6 +316,13 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
             }
             WriteObject(new FileInfo(System.IO.Path.Combine(output, RunSummary.FileName)));
         }
+    }
+
+    private void FlushMessages(BlockingCollection<(bool Warning, string Text)> messages)
+    {
+        while (messages.TryTake(out var m))
+            if (m.Warning) WriteWarning(m.Text);
+            else WriteVerbose(m.Text);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Prox.Programs;
 using Prox.Quality;
+using Prox.Refinement;
 using Prox.Rules;
 using Prox.PowerShell.Binding;
 
@@ -38,15 +39,15 @@ public sealed class MeasureProxQualityCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = [];
 
-    /// <summary><para type="description">The program backend. Rules (default) compiles expert heuristics into programs.</para></summary>
+    /// <summary><para type="description">The generator, as a spec (rules:C4, rules:ProxRules?MinWords=40, a model folder). Default rules:ProxRules.</para></summary>
     [Parameter]
-    [ValidateSet("Rules")]
-    public string Backend { get; set; } = "Rules";
+    [ValidateNotNullOrEmpty]
+    public string? Generator { get; set; }
 
-    /// <summary><para type="description">The rules preset: ProxRules (default; alias Default), Gopher, C4, FineWeb.</para></summary>
+    /// <summary><para type="description">The rules preset: ProxRules (default; alias Default), Gopher, C4, FineWeb (shorthand for -Generator rules:Preset).</para></summary>
     [Parameter]
     [ValidateSet("ProxRules", "Default", "Gopher", "C4", "FineWeb")]
-    public string Preset { get; set; } = "ProxRules";
+    public string? Preset { get; set; }
 
     /// <summary><para type="description">The stages whose programs run: Doc, Chunk, or both (default). A dropped document counts as all its lines removed.</para></summary>
     [Parameter]
@@ -68,13 +69,22 @@ public sealed class MeasureProxQualityCommand : PSCmdlet
         var literal = ParameterSetName == "LiteralPath";
         foreach (var file in FileSystemPaths.ResolveExisting(this, literal ? LiteralPath : Path, literal))
         {
-            WriteVerbose($"evaluating '{file}' with rules preset {Preset}, stages {string.Join(",", Stage)}, dialect {Dialect}");
             WriteProgress(new ProgressRecord(1, "Measure-ProxQuality", file));
-            using var generator = RulesRefiner.FromPreset(Preset);
+            GeneratorSelection generators;
             try
             {
-                var report = QualityEvaluator.Evaluate(file, generator, options);
-                WriteObject(report with { Backend = $"{generator.Name}:{Preset}" });
+                generators = GeneratorSelection.Create(this, RefineStages.Doc, Generator, Preset, null, null, threads: 1);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+            {
+                ThrowTerminatingError(ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, Generator ?? Preset));
+                return;
+            }
+            using var _ = generators;
+            WriteVerbose($"evaluating '{file}' with {generators.Doc!.Name}, stages {string.Join(",", Stage)}, dialect {Dialect}");
+            try
+            {
+                WriteObject(QualityEvaluator.Evaluate(file, generators.Doc!, options));
             }
             catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
             {

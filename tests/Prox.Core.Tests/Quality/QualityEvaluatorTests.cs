@@ -10,12 +10,11 @@ public class QualityEvaluatorTests
     /// <summary>Writes fixed programs: doc stage drops documents whose first line is "DROP"; chunk stage removes lines 0–1.</summary>
     private sealed class FixedGenerator : IProgramGenerator
     {
-        public string Name => "fixed";
-        public bool UsesTokenChunks => false;
-        public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default) =>
-            requests.Select(r => r.Stage == ProgramStage.Doc
+        public GeneratorSpec Spec { get; } = new("fixed");
+        public IReadOnlyList<ProgramResult> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default) =>
+            requests.Select(r => new ProgramResult(r.Stage == ProgramStage.Doc
                 ? (r.DocumentText.StartsWith("DROP", StringComparison.Ordinal) ? "drop_doc()" : "keep_doc()")
-                : "remove_lines(line_start=0, line_end=1)\nnormalize(source_str=\"river\", target_str=\"stream\")").ToArray();
+                : "remove_lines(line_start=0, line_end=1)\nnormalize(source_str=\"river\", target_str=\"stream\")")).ToArray();
         public void Dispose() { }
     }
 
@@ -81,18 +80,29 @@ public class QualityEvaluatorTests
     }
 
     [Fact]
-    public void TokenChunkedGeneratorsNeedAChunker()
+    public void Token_chunked_generators_are_evaluated_chunk_by_chunk()
     {
-        var e = Assert.Throws<NotSupportedException>(() => QualityEvaluator.Evaluate(Docs, new TokenChunked()));
-        Assert.Contains("ChunkRequests", e.Message);
+        // A generator that plans one request per line: the evaluation runs its plan, not a copy of the pipeline.
+        var r = QualityEvaluator.Evaluate(Docs, new PerLine(), new QualityOptions { DocStage = false });
+        // Lines under 20 characters are removed by their own request: "menu", "Breaking news" (document 1) and "DROP"
+        // (document 2). Document 1: TR, FR, TK, FK; document 2: FR, FK, TK.
+        Assert.Equal(0, r.DroppedDocuments);
+        Assert.Equal(2, r.TrueKeep);
+        Assert.Equal(2, r.FalseKeep);
+        Assert.Equal(1, r.TrueRemove);
+        Assert.Equal(2, r.FalseRemove);
     }
 
-    private sealed class TokenChunked : IProgramGenerator
+    /// <summary>Plans one chunk request per line and removes lines shorter than 20 characters.</summary>
+    private sealed class PerLine : IProgramGenerator
     {
-        public string Name => "lm";
-        public bool UsesTokenChunks => true;
-        public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default) =>
-            requests.Select(_ => "keep_doc()").ToArray();
+        public GeneratorSpec Spec { get; } = new("per-line");
+        public IReadOnlyList<ProgramRequest> Plan(ProgramStage stage, string text, int lineCount, string? documentId = null) =>
+            stage == ProgramStage.Doc ? [new ProgramRequest(stage, text, 0, lineCount)]
+                : Enumerable.Range(0, lineCount).Select(i => new ProgramRequest(stage, text, i, 1, i)).ToArray();
+        public IReadOnlyList<ProgramResult> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default) =>
+            requests.Select(r => new ProgramResult(r.Stage == ProgramStage.Doc ? "keep_doc()"
+                : r.Slice.Span.TrimEnd('\n').Length < 20 ? $"remove_lines(line_start={r.FirstLine}, line_end={r.FirstLine})" : "keep_chunk()")).ToArray();
         public void Dispose() { }
     }
 

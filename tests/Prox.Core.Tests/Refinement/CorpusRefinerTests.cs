@@ -11,16 +11,18 @@ using Prox.Tests.Corpus;
 namespace Prox.Tests.Refinement;
 
 /// <summary>A generator whose programs are given per document id (found in the text's first line), for exact checks.</summary>
-internal sealed class ScriptedGenerator(Func<ProgramRequest, string> write, bool tokenChunks = false, bool concurrent = false) : IProgramGenerator
+internal sealed class ScriptedGenerator(Func<ProgramRequest, string> write, Prox.Chunking.LineChunker? chunker = null, bool concurrent = false) : IProgramGenerator
 {
     public int Calls;
     public bool SupportsConcurrentCalls => concurrent;
-    public string Name => "scripted";
-    public bool UsesTokenChunks => tokenChunks;
-    public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
+    public GeneratorSpec Spec { get; init; } = new("scripted");
+    public IReadOnlyList<ProgramRequest> Plan(ProgramStage stage, string text, int lineCount, string? documentId = null) =>
+        stage == ProgramStage.Chunk && chunker is not null ? ProgramRequest.TokenChunks(chunker, text, documentId)
+            : [new ProgramRequest(stage, text, 0, lineCount) { DocumentId = documentId }];
+    public IReadOnlyList<ProgramResult> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref Calls);
-        return requests.Select(write).ToArray();
+        return requests.Select(r => new ProgramResult(write(r))).ToArray();
     }
     public void Dispose() { }
 }
@@ -63,11 +65,15 @@ public class CorpusRefinerTests
         Assert.Equal("https://example.org/a", a.GetProperty("metadata").GetProperty("url").GetString());
         Assert.Equal("en", output[1].GetProperty("lang").GetString());
         var prox = a.GetProperty("metadata").GetProperty("prox");
-        Assert.Equal("keep_doc()", prox.GetProperty("doc_program").GetString());
+        Assert.Equal(2, prox.GetProperty("schema").GetInt32());
+        Assert.Equal("keep_doc()", prox.GetProperty("doc").GetProperty("program").GetString());
+        Assert.Equal("scripted", prox.GetProperty("doc").GetProperty("generator").GetString());
         Assert.Equal("Strict", prox.GetProperty("dialect").GetString());
-        var removed = prox.GetProperty("removed_lines")[0];
+        Assert.Equal("in.jsonl", prox.GetProperty("source_file").GetString());
+        Assert.Equal(1, prox.GetProperty("source_record").GetInt32());
+        var removed = prox.GetProperty("chunk").GetProperty("removed_lines")[0];
         Assert.Equal((0, 0, 1), (removed.GetProperty("start").GetInt32(), removed.GetProperty("end").GetInt32(), removed.GetProperty("program_line").GetInt32()));
-        Assert.Equal(5, prox.GetProperty("normalizations")[0].GetProperty("matches").GetInt32());
+        Assert.Equal(5, prox.GetProperty("chunk").GetProperty("normalizations")[0].GetProperty("matches").GetInt32());
 
         var dropped = ReadJson(t.PathOf("out/dropped/in.jsonl"));
         Assert.Equal(["b", "c"], dropped.Select(e => e.GetProperty("id").GetString()));
@@ -116,7 +122,7 @@ public class CorpusRefinerTests
             Assert.Equal("rules", prox.GetProperty("backend").GetString());
             Assert.True(prox.TryGetProperty("doc_program", out _));
         }
-        Assert.All(output, e => Assert.True(e.GetProperty("metadata").GetProperty("prox").TryGetProperty("chunk_program", out _)));
+        Assert.All(output, e => Assert.True(e.GetProperty("metadata").GetProperty("prox").GetProperty("chunk").TryGetProperty("program", out _)));
         Assert.Equal(output.Count + dropped.Count, output.Concat(dropped).Select(e => e.GetProperty("id").GetString()).Distinct().Count());
         var again = RunSummary.Load(t.PathOf("out"));
         Assert.Equal(summary.DocumentsOut, again.DocumentsOut);
@@ -207,13 +213,25 @@ public class CorpusRefinerTests
         var input = t.WriteLines("in.jsonl", Record("a", Doc("a")), Record("b", "b short"));
         using var gen = new ScriptedGenerator(r => r.Stage == ProgramStage.Doc ? "keep_doc()" : "keep_chunk()");
         new CorpusRefiner(gen, Words).Run([input], t.PathOf("out"));
+        // The same command again resumes: every unit is committed, nothing is redone.
+        var resumed = new CorpusRefiner(gen, Words).Run([input], t.PathOf("out"));
+        Assert.Equal(1, resumed.UnitsSkipped);
+        Assert.Equal(2, resumed.DocumentsIn);
+
+        // A changed input is a changed plan: refused without Force, and the message says what changed.
+        t.WriteLines("in.jsonl", Record("a", Doc("a")));
+        File.SetLastWriteTimeUtc(input, DateTime.UtcNow.AddMinutes(1));
         var ex = Assert.Throws<IOException>(() => new CorpusRefiner(gen, Words).Run([input], t.PathOf("out")));
         Assert.Contains("in.jsonl", ex.Message);
+        Assert.Contains("changed", ex.Message);
         Assert.Contains("Force", ex.Message);
+        // A different generator option is refused too.
+        using var other = new ScriptedGenerator(r => "keep_doc()") { Spec = new Prox.Generation.GeneratorSpec("scripted", "other") };
+        ex = Assert.Throws<IOException>(() => new CorpusRefiner(other, Words).Run([input], t.PathOf("out")));
+        Assert.Contains("scripted:other", ex.Message);
 
         // With Force, the sidecars of the earlier run disappear when the new run has nothing for them.
         Assert.True(File.Exists(t.PathOf("out/dropped/in.jsonl")));
-        t.WriteLines("in.jsonl", Record("a", Doc("a")));
         var again = new CorpusRefiner(gen, Words with { Force = true }).Run([input], t.PathOf("out"));
         Assert.Equal(1, again.DocumentsOut);
         Assert.False(File.Exists(t.PathOf("out/dropped/in.jsonl")));
@@ -230,7 +248,9 @@ public class CorpusRefinerTests
         Assert.Equal("model crashed", ex.Message);
         Assert.False(File.Exists(t.PathOf("out/in.jsonl")));
         Assert.False(File.Exists(t.PathOf("out/_summary.json")));
-        Assert.Empty(Directory.Exists(t.PathOf("out")) ? Directory.GetFiles(t.PathOf("out"), "*", SearchOption.AllDirectories) : []);
+        // Only the run's own records (plan, lock) remain: no corpus file, no staged or temporary file.
+        Assert.Empty((Directory.Exists(t.PathOf("out")) ? Directory.GetFiles(t.PathOf("out"), "*", SearchOption.AllDirectories) : [])
+            .Where(f => Path.GetFileName(f) is not ("_plan.json" or "_lock")));
     }
 
     [Fact]
@@ -277,30 +297,23 @@ public class CorpusRefinerTests
         Assert.Equal(1, docOnly.DocumentsDropped);
     }
 
-    [Fact]
-    public void Token_chunking_generators_need_the_llama_tokenizer()
-    {
-        using var gen = new ScriptedGenerator(_ => "keep_chunk()", tokenChunks: true);
-        var ex = Assert.Throws<ArgumentException>(() => new DocumentRefiner(gen, Words));
-        Assert.Contains("tokenizer.model", ex.Message);
-    }
-
     [SkippableFact]
     public void Token_chunked_requests_cover_every_line_once_in_order()
     {
         var model = SharedAssets.Require("tokenizers/llama2/tokenizer.model");
         var requests = new List<ProgramRequest>();
-        using var gen = new ScriptedGenerator(r => { lock (requests) requests.Add(r); return r.Stage == ProgramStage.Doc ? "keep_doc()" : "keep_chunk()"; }, tokenChunks: true);
-        var refiner = new DocumentRefiner(gen, Words with { ChunkTokenizer = model, Threads = 1 });
+        var chunker = new Prox.Chunking.LineChunker(Prox.Text.TokenCounter.Create(model));
+        using var gen = new ScriptedGenerator(r => { lock (requests) requests.Add(r); return r.Stage == ProgramStage.Doc ? "keep_doc()" : "keep_chunk()"; }, chunker);
+        var refiner = new DocumentRefiner(gen, Words with { Threads = 1 });
         var text = string.Join("\n", Enumerable.Range(0, 400).Select(i => $"Line {i} " + string.Join(" ", Enumerable.Repeat("word", 12))));
         var doc = refiner.Refine(text);
         var chunks = requests.Where(r => r.Stage == ProgramStage.Chunk).OrderBy(r => r.ChunkIndex).ToList();
         Assert.True(chunks.Count > 1);
-        Assert.Equal(chunks.Count, doc.Chunks);
+        Assert.Equal(chunks.Count, doc.Chunk!.Requests);
         var next = 0;
         foreach (var c in chunks) { Assert.Equal(next, c.FirstLine); next += c.LineCount; }
         Assert.Equal(400, next);
-        Assert.Equal(string.Join("\n", Enumerable.Repeat("keep_chunk()", chunks.Count)), doc.ChunkProgram);
+        Assert.Equal(string.Join("\n", Enumerable.Repeat("keep_chunk()", chunks.Count)), doc.Chunk.Program);
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public class RulesFingerprintTests
                 new ProgramRequest(ProgramStage.Chunk, text, 0, lines),
                 new ProgramRequest(ProgramStage.Chunk, text, lines / 3, lines / 3 + 1),
             };
-            foreach (var program in rules.Generate(requests)) programs.Append(program).Append('\u0001');
+            foreach (var result in rules.Generate(requests)) programs.Append(result.Program).Append('\u0001');
             foreach (var request in requests) Describe(rules.Explain(request), audit);
         }
         string programsActual = Sha256(programs), auditActual = Sha256(audit);

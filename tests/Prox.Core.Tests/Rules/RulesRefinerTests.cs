@@ -31,8 +31,8 @@ public class RulesRefinerTests
     public void IdentityOfTheGenerator()
     {
         using var rules = new RulesRefiner();
-        Assert.Equal("rules", rules.Name);
-        Assert.False(rules.UsesTokenChunks);
+        Assert.Equal("rules:ProxRules", rules.Name);
+        Assert.Equal(new Prox.Generation.GeneratorSpec("rules", "ProxRules"), rules.Spec);
         Assert.Same(RulesOptions.ProxRules, rules.Options);
     }
 
@@ -63,7 +63,7 @@ public class RulesRefinerTests
         int lines = LineCount(text);
         foreach (var stage in new[] { ProgramStage.Doc, ProgramStage.Chunk })
         {
-            var program = rules.Generate([new ProgramRequest(stage, text, 0, lines)])[0];
+            var program = rules.Generate([new ProgramRequest(stage, text, 0, lines)])[0].Program;
             var parsed = ProxProgram.Parse(program, stage, ProgramDialect.Strict, lines);
             Assert.True(parsed.Diagnostics.Count == 0, $"{program}: {string.Join("; ", parsed.Diagnostics)}");
             Assert.Equal(0, parsed.ErrorCount);
@@ -85,10 +85,10 @@ public class RulesRefinerTests
     public void GenerationIsDeterministicAndBatchOrderIsKept()
     {
         var requests = Documents.Select(t => new ProgramRequest(ProgramStage.Chunk, t, 0, LineCount(t))).ToArray();
-        var first = new RulesRefiner().Generate(requests);
-        var again = new RulesRefiner().Generate(requests);
+        var first = new RulesRefiner().Generate(requests).Select(r => r.Program).ToArray();
+        var again = new RulesRefiner().Generate(requests).Select(r => r.Program).ToArray();
         Assert.Equal(first, again);
-        var reversed = new RulesRefiner().Generate(requests.Reverse().ToArray());
+        var reversed = new RulesRefiner().Generate(requests.Reverse().ToArray()).Select(r => r.Program).ToArray();
         Assert.Equal(first.Reverse(), reversed);
     }
 

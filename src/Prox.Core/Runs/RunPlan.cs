@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Prox.Corpus;
+using Prox.IO;
+using Prox.Refinement;
+
+namespace Prox.Runs;
+
+/// <summary>
+/// The plan of a run (<c>_plan.json</c> in the output folder): the work units over the inputs, in a deterministic
+/// order, with each stage's generator and the settings that shape the output. Written once, when the run starts; a
+/// rerun into the same folder resumes only when its plan is the same (<see cref="DifferencesTo"/>).
+/// </summary>
+public sealed class RunPlan
+{
+    /// <summary>The file name inside an output folder.</summary>
+    public const string FileName = "_plan.json";
+
+    /// <summary>Schema version of the JSON form.</summary>
+    public int SchemaVersion { get; set; } = 1;
+    /// <summary>The doc stage's generator (null when the stage does not run).</summary>
+    public GeneratorInfo? DocGenerator { get; set; }
+    /// <summary>The chunk stage's generator (null when the stage does not run).</summary>
+    public GeneratorInfo? ChunkGenerator { get; set; }
+    /// <summary>Settings that shape the output (stages, dialect, tokenizer, fields, format, compression …).</summary>
+    public SortedDictionary<string, string> Settings { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The work units, in order.</summary>
+    public List<WorkUnit> Units { get; set; } = [];
+
+    /// <summary>
+    /// Plans a run: expands the inputs (files, folders, wildcards), maps each to its outputs, and refuses any plan that
+    /// would write over an input (also through a symbolic link) or write two inputs to one output.
+    /// </summary>
+    /// <exception cref="IOException">An output would overwrite an input, or two inputs one output.</exception>
+    public static RunPlan Create(IEnumerable<string> inputs, string outputDirectory, RefineOptions options, GeneratorInfo? doc, GeneratorInfo? chunk)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var outDir = Path.GetFullPath(outputDirectory);
+        var files = CorpusFiles.Expand(inputs);
+        var plan = new RunPlan { DocGenerator = doc, ChunkGenerator = chunk, Settings = SettingsOf(options) };
+        var realInputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var f in files) realInputs[RealPath(f)] = f;
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var f = files[i];
+            var info = new FileInfo(f);
+            var unit = new WorkUnit
+            {
+                Index = i,
+                Id = $"unit-{i:D5}",
+                Input = f,
+                InputBytes = info.Length,
+                InputModifiedTicks = info.LastWriteTimeUtc.Ticks,
+                Output = CorpusFiles.MirrorPath(f, outDir, options.OutputFormat),
+                Dropped = CorpusFiles.MirrorPath(f, Path.Combine(outDir, "dropped"), options.OutputFormat),
+                Quarantine = CorpusFiles.QuarantinePath(f, outDir),
+            };
+            foreach (var (what, target) in new[] { ("output", unit.Output), ("dropped-documents file", unit.Dropped), ("quarantine file", unit.Quarantine) })
+            {
+                if (realInputs.TryGetValue(RealPath(target), out var victim))
+                    throw new IOException($"'{f}': its {what} '{target}' would overwrite the input '{victim}'; choose another output folder");
+                if (!seen.TryAdd(target, f))
+                    throw new IOException($"'{f}' and '{seen[target]}' would both be written to '{target}'; refine them into different folders");
+            }
+            plan.Units.Add(unit);
+        }
+        return plan;
+    }
+
+    /// <summary>The settings of <paramref name="o"/> that change what a run writes.</summary>
+    internal static SortedDictionary<string, string> SettingsOf(RefineOptions o) => new(StringComparer.Ordinal)
+    {
+        ["stages"] = o.Stages switch { RefineStages.Doc => "Doc", RefineStages.Chunk => "Chunk", _ => "Doc,Chunk" },
+        ["dialect"] = o.Dialect.ToString(),
+        ["executor"] = o.Executor.ToString(),
+        ["tokenizer"] = o.Tokenizer,
+        ["text_field"] = o.TextField,
+        ["id_field"] = o.IdField,
+        ["output_format"] = o.OutputFormat?.ToString() ?? "same as input",
+        ["compression_level"] = o.CompressionLevel?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default",
+        ["write_dropped"] = o.WriteDropped ? "true" : "false",
+    };
+
+    /// <summary>What differs from an earlier plan of the same folder, as sentences (empty when a rerun may resume).</summary>
+    public IReadOnlyList<string> DifferencesTo(RunPlan earlier)
+    {
+        ArgumentNullException.ThrowIfNull(earlier);
+        var d = new List<string>();
+        if (DocGenerator is not null) d.AddRange(DocGenerator.DifferencesTo(earlier.DocGenerator, "doc"));
+        else if (earlier.DocGenerator is not null) d.Add("the doc stage no longer runs");
+        if (ChunkGenerator is not null) d.AddRange(ChunkGenerator.DifferencesTo(earlier.ChunkGenerator, "chunk"));
+        else if (earlier.ChunkGenerator is not null) d.Add("the chunk stage no longer runs");
+        foreach (var (k, v) in Settings)
+            if (!earlier.Settings.TryGetValue(k, out var ev) || ev != v) d.Add($"{k} changed from {ev ?? "(none)"} to {v}");
+        if (Units.Count != earlier.Units.Count) d.Add($"the inputs changed: {earlier.Units.Count} work unit(s) then, {Units.Count} now");
+        for (var i = 0; i < Math.Min(Units.Count, earlier.Units.Count); i++)
+        {
+            WorkUnit a = Units[i], b = earlier.Units[i];
+            if (a.Input != b.Input) d.Add($"work unit {i} was '{b.Input}', now '{a.Input}'");
+            else if (a.InputBytes != b.InputBytes || a.InputModifiedTicks != b.InputModifiedTicks)
+                d.Add($"'{a.Input}' changed since the run started ({b.InputBytes:N0} bytes, modified {new DateTime(b.InputModifiedTicks, DateTimeKind.Utc):u} then; {a.InputBytes:N0} bytes, modified {new DateTime(a.InputModifiedTicks, DateTimeKind.Utc):u} now)");
+            else if (a.Output != b.Output || a.RangeStart != b.RangeStart || a.RangeEnd != b.RangeEnd) d.Add($"work unit {i} ('{a.Input}') writes elsewhere now");
+        }
+        return d;
+    }
+
+    /// <summary>Writes the plan atomically.</summary>
+    public void Save(string path) => AtomicFile.WriteText(path, JsonSerializer.Serialize(this, RunSummary.Json));
+
+    /// <summary>Reads a plan.</summary>
+    /// <exception cref="InvalidDataException">Not a plan, or a newer schema.</exception>
+    public static RunPlan Load(string path)
+    {
+        try
+        {
+            var plan = JsonSerializer.Deserialize<RunPlan>(File.ReadAllText(path), RunSummary.Json) ?? throw new InvalidDataException($"'{path}': empty run plan");
+            if (plan.SchemaVersion != 1) throw new InvalidDataException($"'{path}': unsupported plan schema version {plan.SchemaVersion}");
+            return plan;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"'{path}': not a run plan: {e.Message} (line {e.LineNumber + 1})", e);
+        }
+    }
+
+    /// <summary>The full path with every symbolic link resolved (the path itself when it does not exist).</summary>
+    internal static string RealPath(string path)
+    {
+        var full = Path.GetFullPath(path);
+        try
+        {
+            var fi = new FileInfo(full);
+            if (fi.Exists && fi.LinkTarget is not null && fi.ResolveLinkTarget(returnFinalTarget: true) is { } t) full = Path.GetFullPath(t.FullName);
+            // Resolve links in the folders too (e.g. the output folder is a link to the input folder).
+            var dir = Path.GetDirectoryName(full);
+            if (dir is not null && Directory.Exists(dir))
+            {
+                var di = new DirectoryInfo(dir);
+                var real = di.LinkTarget is not null && di.ResolveLinkTarget(true) is { } dt ? RealPath(dt.FullName) : RealDir(dir);
+                full = Path.Combine(real, Path.GetFileName(full));
+            }
+        }
+        catch (IOException) { }
+        return full;
+    }
+
+    private static string RealDir(string dir)
+    {
+        var parent = Path.GetDirectoryName(dir);
+        if (parent is null) return dir;
+        var realParent = RealDir(parent);
+        var candidate = Path.Combine(realParent, Path.GetFileName(dir));
+        var di = new DirectoryInfo(candidate);
+        return di.Exists && di.LinkTarget is not null && di.ResolveLinkTarget(true) is { } t ? RealDir(t.FullName) : candidate;
+    }
+}

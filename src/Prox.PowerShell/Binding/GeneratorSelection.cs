@@ -1,0 +1,69 @@
+using System.Management.Automation;
+using Prox.Generation;
+using Prox.Refinement;
+
+namespace Prox.PowerShell.Binding;
+
+/// <summary>
+/// Turns a cmdlet's generator parameters (<c>-Generator</c>, <c>-DocGenerator</c>, <c>-ChunkGenerator</c>,
+/// <c>-Preset</c>) into the doc and chunk generators, resolving relative paths in specs against the current
+/// PowerShell location. The same generator object serves both stages when their specs are equal.
+/// </summary>
+internal sealed class GeneratorSelection : IDisposable
+{
+    private GeneratorSelection(IProgramGenerator? doc, IProgramGenerator? chunk)
+    {
+        Doc = doc;
+        Chunk = chunk;
+    }
+
+    /// <summary>The doc-stage generator, or null when the stage does not run.</summary>
+    public IProgramGenerator? Doc { get; }
+
+    /// <summary>The chunk-stage generator, or null when the stage does not run.</summary>
+    public IProgramGenerator? Chunk { get; }
+
+    /// <summary>The specs a cmdlet's parameters name, per stage.</summary>
+    public static (GeneratorSpec Doc, GeneratorSpec Chunk) Specs(string? generator, string? preset, string? docGenerator, string? chunkGenerator)
+    {
+        GeneratorSpec both = !string.IsNullOrWhiteSpace(generator) ? GeneratorSpec.Parse(generator)
+            : !string.IsNullOrWhiteSpace(preset) ? new GeneratorSpec(GeneratorSpec.RulesKind, preset)
+            : GeneratorSpec.Default;
+        return (string.IsNullOrWhiteSpace(docGenerator) ? both : GeneratorSpec.Parse(docGenerator),
+                string.IsNullOrWhiteSpace(chunkGenerator) ? both : GeneratorSpec.Parse(chunkGenerator));
+    }
+
+    /// <summary>Creates the generators of the stages that run.</summary>
+    public static GeneratorSelection Create(PSCmdlet cmdlet, RefineStages stages, string? generator, string? preset, string? docGenerator,
+        string? chunkGenerator, int threads, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var (docSpec, chunkSpec) = Specs(generator, preset, docGenerator, chunkGenerator);
+        var context = new GeneratorContext
+        {
+            BaseDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            Threads = threads,
+            Warn = cmdlet.WriteWarning,
+            Settings = settings ?? new Dictionary<string, string>(),
+        };
+        IProgramGenerator? doc = null, chunk = null;
+        try
+        {
+            if ((stages & RefineStages.Doc) != 0) doc = ProgramGenerators.Create(docSpec, context);
+            if ((stages & RefineStages.Chunk) != 0)
+                chunk = doc is not null && docSpec.Equals(chunkSpec) ? doc : ProgramGenerators.Create(chunkSpec, context);
+        }
+        catch
+        {
+            doc?.Dispose();
+            throw;
+        }
+        return new GeneratorSelection(doc, chunk);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        Doc?.Dispose();
+        if (!ReferenceEquals(Chunk, Doc)) Chunk?.Dispose();
+    }
+}
