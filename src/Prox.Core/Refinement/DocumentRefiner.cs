@@ -115,7 +115,7 @@ public sealed class DocumentRefiner
             var requests = gen.Plan(stage, text, lines, id);
             var results = Generate(gen, requests, _options.Threads, cancellationToken);
             for (var i = 0; i < requests.Count; i++)
-                list.Add(new GeneratedProgram(id, stage, requests[i].ChunkIndex, requests[i].FirstLine, requests[i].LineCount, results[i].Program)
+                list.Add(new GeneratedProgram(id, stage, requests[i].ChunkIndex, requests[i].FirstLine, requests[i].LineCount, results[i].Program, text)
                 {
                     Generator = gen.Name,
                     Result = results[i],

@@ -10,7 +10,9 @@ namespace Prox.Refinement;
 /// <param name="FirstLine">Global index of the chunk's first line.</param>
 /// <param name="LineCount">Lines in the chunk (all lines at doc level).</param>
 /// <param name="Program">The program text.</param>
-public sealed record GeneratedProgram(string Id, ProgramStage Stage, int ChunkIndex, int FirstLine, int LineCount, string Program)
+/// <param name="Text">The whole document text the program was written for (line numbers are global, so a chunk's
+/// program applies to the whole text): piping a <see cref="GeneratedProgram"/> into <c>Invoke-ProxProgram</c> runs it.</param>
+public sealed record GeneratedProgram(string Id, ProgramStage Stage, int ChunkIndex, int FirstLine, int LineCount, string Program, string Text)
 {
     /// <summary>The generator spec that wrote it.</summary>
     public string Generator { get; init; } = "";
