@@ -76,7 +76,7 @@ public sealed class CorpusFilesTests : IDisposable
             w.Write(CorpusReader.Read(input).First().Document!);
             Assert.False(File.Exists(target));
             Assert.Single(Directory.GetFiles(outDir)); // the temporary file, under another name
-            Assert.EndsWith(".tmp", Directory.GetFiles(outDir)[0]);
+            Assert.EndsWith(Prox.IO.AtomicFile.TempSuffix, Directory.GetFiles(outDir)[0]);
         }
         Assert.False(File.Exists(target));
         Assert.Empty(Directory.GetFiles(outDir));

@@ -119,8 +119,8 @@ public class CorpusRefinerTests
             var original = inputIds[id];
             Assert.Equal(original.GetProperty("metadata").GetProperty("url").GetString(), e.GetProperty("metadata").GetProperty("url").GetString());
             var prox = e.GetProperty("metadata").GetProperty("prox");
-            Assert.Equal("rules", prox.GetProperty("backend").GetString());
-            Assert.True(prox.TryGetProperty("doc_program", out _));
+            Assert.Equal("rules:ProxRules", prox.GetProperty("doc").GetProperty("generator").GetString());
+            Assert.True(prox.GetProperty("doc").TryGetProperty("program", out _));
         }
         Assert.All(output, e => Assert.True(e.GetProperty("metadata").GetProperty("prox").GetProperty("chunk").TryGetProperty("program", out _)));
         Assert.Equal(output.Count + dropped.Count, output.Concat(dropped).Select(e => e.GetProperty("id").GetString()).Distinct().Count());
