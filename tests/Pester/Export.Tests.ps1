@@ -109,7 +109,7 @@ Describe 'Invoke-ProxRefine -OutputFormat Parquet from JSON Lines' {
         $s.DocumentsIn | Should -Be 3
         $refined = Get-ProxDocument (Join-Path $out 'docs.parquet')
         $refined.Count | Should -Be $s.DocumentsOut
-        $refined[0].Metadata.prox.chunk_program | Should -Not -BeNullOrEmpty
+        $refined[0].Metadata.prox.chunk.program | Should -Not -BeNullOrEmpty
         $refined[0].Metadata.url | Should -Be 'https://example.org/a'
         (Get-ProxDocument (Join-Path $out 'dropped/docs.parquet')).Count | Should -Be $s.DocumentsDropped
     }

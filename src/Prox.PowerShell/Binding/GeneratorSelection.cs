@@ -33,6 +33,12 @@ internal sealed class GeneratorSelection : IDisposable
                 string.IsNullOrWhiteSpace(chunkGenerator) ? both : GeneratorSpec.Parse(chunkGenerator));
     }
 
+    /// <summary>The error record of a generator that could not be made: <c>Prox.UnknownPreset</c> for a rules preset, else <c>Prox.UnknownGenerator</c>.</summary>
+    public static ErrorRecord Error(Exception e, object? target) =>
+        e is ArgumentException a && a.Message.Contains("rules preset", StringComparison.Ordinal)
+            ? ProxErrors.UnknownPreset(a, target?.ToString() ?? "")
+            : ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, target);
+
     /// <summary>Creates the generators of the stages that run.</summary>
     public static GeneratorSelection Create(PSCmdlet cmdlet, RefineStages stages, string? generator, string? preset, string? docGenerator,
         string? chunkGenerator, int threads, IReadOnlyDictionary<string, string>? settings = null)

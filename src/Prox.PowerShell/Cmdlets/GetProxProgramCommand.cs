@@ -93,7 +93,7 @@ public sealed class GetProxProgramCommand : PSCmdlet
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
-            ThrowTerminatingError(ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, Generator ?? Preset ?? DocGenerator ?? ChunkGenerator));
+            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator));
         }
         WriteVerbose($"generators: doc {_generators!.Doc?.Name ?? "(off)"}, chunk {_generators.Chunk?.Name ?? "(off)"}, stages {stages}");
         _refiner = new DocumentRefiner(_generators!.Doc, _generators.Chunk, new RefineOptions { Stages = stages, Tokenizer = Prox.Text.TokenCounter.Whitespace, Threads = 1 });

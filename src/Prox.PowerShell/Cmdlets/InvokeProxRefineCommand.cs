@@ -137,7 +137,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
-            ThrowTerminatingError(ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, Generator ?? Preset ?? DocGenerator ?? ChunkGenerator));
+            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator));
             throw;
         }
     }

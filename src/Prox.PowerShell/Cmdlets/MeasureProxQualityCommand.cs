@@ -77,7 +77,7 @@ public sealed class MeasureProxQualityCommand : PSCmdlet
             }
             catch (Exception e) when (e is ArgumentException or FormatException or IOException)
             {
-                ThrowTerminatingError(ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, Generator ?? Preset));
+                ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator));
                 return;
             }
             using var _ = generators;
