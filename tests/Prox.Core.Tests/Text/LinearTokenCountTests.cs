@@ -71,4 +71,26 @@ public class LinearTokenCountTests
             Assert.Equal(expected, counter.CountTokens(run));
         }
     }
+
+    [SkippableFact]
+    public void Llama2_and_whitespace_count_hostile_runs_exactly()
+    {
+        var llama = Llama2Tokenizer.Load(SharedAssets.Require("tokenizers/llama2/tokenizer.model"));
+        string[] hostile =
+        [
+            string.Concat(Enumerable.Repeat("\n", 1_000_000)),
+            "text " + string.Concat(Enumerable.Repeat(" ", 1_000_000)) + " end",
+            string.Concat(Enumerable.Repeat("中", 100_000)),
+            string.Concat(Enumerable.Repeat("a", 200_000)),
+            string.Concat(Enumerable.Repeat("a ", 200_000)),
+            string.Concat(Enumerable.Repeat(".", 200_000)),
+        ];
+        foreach (var text in hostile)
+        {
+            // The library's SentencePiece BPE is the reference (it merges with a priority queue, linear enough here).
+            Assert.Equal(llama.EncodeWhole(text, addBos: false).Length, llama.CountTokens(text));
+            Assert.Equal(Prox.Programs.PyText.CountWords(text), TokenCounter.Create("whitespace").CountTokens(text));
+        }
+        Assert.Equal(200_000, TokenCounter.Create("whitespace").CountTokens(hostile[4]));
+    }
 }
