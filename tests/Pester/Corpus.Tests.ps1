@@ -36,6 +36,37 @@ Describe 'Get-ProxDocument' {
         $bad[0].TargetObject.RawText | Should -Be '{"id":"c","text":12}'
     }
 
+    It 'reads a quarantine file with -IncludeQuarantine, NUL bytes kept exactly as base64 (issue 10)' {
+        $in = Join-Path $TestDrive 'nul.jsonl'
+        $nul = [byte[]]::new(5000)
+        [IO.File]::WriteAllBytes($in, $nul + [Text.Encoding]::UTF8.GetBytes("`n{`"id`":`"ok`",`"text`":`"fine`"}`n"))
+        $qpath = Join-Path $TestDrive 'q/nul.jsonl'
+        $w = [Prox.Corpus.QuarantineWriter]::new($qpath)
+        Get-ProxDocument $in -IncludeQuarantine | Where-Object { $_ -is [Prox.Corpus.QuarantineRecord] } | ForEach-Object { $w.Write($_) }
+        $w.Complete(); $w.Dispose()
+        (Get-Item $qpath).Length | Should -BeLessThan 7000   # was 6 bytes per NUL
+        $q = Get-ProxDocument $qpath -IncludeQuarantine -ErrorVariable bad
+        $bad.Count | Should -Be 0
+        $record = $q[0].RawText | ConvertFrom-Json
+        $record.kind | Should -Be 'InvalidJson'
+        [Convert]::FromBase64String($record.raw_base64) | Should -Be $nul
+    }
+
+    It 'reports a damaged gzip file as an error naming it, and reads the next file (issue 10)' {
+        $gz = Join-Path $TestDrive 'damaged.jsonl.gz'
+        $lines = 1..3000 | ForEach-Object { '{"id":"d' + $_ + '","text":"document ' + $_ + ' ' + ('x' * ($_ % 50)) + '"}' }
+        $ms = [IO.MemoryStream]::new()
+        $z = [IO.Compression.GZipStream]::new($ms, [IO.Compression.CompressionLevel]::Fastest, $true)
+        $bytes = [Text.Encoding]::UTF8.GetBytes(($lines -join "`n") + "`n"); $z.Write($bytes, 0, $bytes.Length); $z.Dispose()
+        $packed = $ms.ToArray(); $packed[[int]($packed.Length / 2)] = $packed[[int]($packed.Length / 2)] -bxor 0x10
+        [IO.File]::WriteAllBytes($gz, $packed)
+        $docs = Get-ProxDocument $gz, (Join-Path $dir 'part-1.jsonl') -ErrorVariable bad -ErrorAction SilentlyContinue
+        $bad.Count | Should -Be 1
+        $bad[0].Exception | Should -BeOfType ([Prox.Corpus.CorpusReadException])
+        $bad[0].Exception.Message | Should -BeLike "$gz*integrity check*"
+        $docs[-1].Id | Should -Be 'z'
+    }
+
     It 'emits quarantine records as objects with -IncludeQuarantine' {
         $all = Get-ProxDocument (Join-Path $dir 'part-0.jsonl') -IncludeQuarantine -ErrorVariable bad
         $bad.Count | Should -Be 0

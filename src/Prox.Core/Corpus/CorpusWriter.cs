@@ -93,13 +93,24 @@ public abstract class CorpusWriter : IDisposable
     /// copied as it was in the source.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="proxJson"/> is not one valid JSON value.</exception>
+    /// <exception cref="InvalidDataException">The record cannot be written; the message names this file and the
+    /// document's source file and line.</exception>
     public void Write(CorpusDocument document, string text, ReadOnlySpan<byte> proxJson)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(text);
         if (IsCompleted) throw new InvalidOperationException($"'{Path}': writer is already completed");
         if (!proxJson.IsEmpty) ValidateJson(proxJson);
-        WriteCore(document, text, proxJson);
+        try
+        {
+            WriteCore(document, text, proxJson);
+        }
+        catch (Exception e) when (e is JsonException or FormatException or InvalidCastException)
+        {
+            // Every corpus error names the files and the record: the output, and where the document came from.
+            throw new InvalidDataException(
+                $"'{Path}': the record from {document.SourceFile}:{document.SourceLine} (id '{document.Id}') could not be written: {e.Message}", e);
+        }
         Count++;
     }
 
