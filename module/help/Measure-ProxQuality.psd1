@@ -3,7 +3,9 @@
     Description = @'
 Reads line-labelled files (a JSON array, or JSONL, of records holding the lines in 'text' or 'lines' and one label per line in 'labels': 1 = keep/clean, 0 = remove/noise, null = not scored; numbers, numeric strings or booleans). For every document the backend writes a doc-stage and a chunk-stage ProX program; the executor runs them, and each line's outcome (kept, or removed by remove_lines, or removed because the document was dropped) is compared with its label. Normalizations never remove a line.
 
-Emits one result per file: Documents, DroppedDocuments, Lines (scored), KeepPrecision/KeepRecall/KeepF1, RemovePrecision/RemoveRecall/RemoveF1, F1 (= KeepF1), Accuracy, KeptFraction, and BaselineF1, the keep-class F1 of keeping every line, so that a number can be read against the trivial baseline.
+Both shared label formats read: the Turku sets ([{text, labels}]) and the readability pages (JSONL of {id, url, lines, labels, gold}, null labels on blank lines).
+
+Emits one result per file: Documents, DroppedDocuments, Lines (scored), KeepPrecision/KeepRecall/KeepF1, RemovePrecision/RemoveRecall/RemoveF1 pooled over every scored line, F1 (= KeepF1), PageAveragedKeepF1/PageAveragedKeepPrecision/PageAveragedKeepRecall (each document's keep-class score averaged over the AveragedDocuments that have a line labelled keep: every page weighs the same), Accuracy, KeptFraction, and BaselineF1, the keep-class F1 of keeping every line, so that a number can be read against the trivial baseline.
 '@
     Parameters  = @{
         Path    = 'Labelled file(s): .json (array) or .jsonl; wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings from the pipeline bind here; files from Get-ChildItem bind to -LiteralPath.'
@@ -40,6 +42,13 @@ Measure-ProxQuality -Path labels.json
 'ProxRules', 'C4', 'FineWeb' | ForEach-Object { Measure-ProxQuality -Path labels.jsonl -Preset $_ }
 '@
             Remarks = 'One row per preset, with the keep-all BaselineF1 next to F1. On the shared Turku labels: Get-ChildItem ../shared/quality/turku-*/dev.json | Measure-ProxQuality.'
+        }
+        @{
+            Title   = 'Whole web pages, pooled and page-averaged'
+            Code    = @'
+Measure-ProxQuality -Path ../shared/quality/readability-pages/pages.jsonl | Format-List F1, KeepPrecision, KeepRecall, PageAveraged*
+'@
+            Remarks = 'The pooled scores weigh every line the same (long pages count most), the page-averaged ones every page.'
         }
     )
     Links       = @('Invoke-ProxProgram', 'Test-ProxProgram')

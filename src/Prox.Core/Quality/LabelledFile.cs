@@ -9,6 +9,12 @@ namespace Prox.Quality;
 /// <param name="Keep">One label per line.</param>
 public sealed record LabelledDocument(IReadOnlyList<string> Lines, IReadOnlyList<bool?> Keep)
 {
+    /// <summary>The record's <c>id</c> (a string or number in the file), or "" when it has none.</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>The record's <c>url</c>, or "" when it has none.</summary>
+    public string Url { get; init; } = "";
+
     /// <summary>The document text the programs see: the lines joined with <c>\n</c>.</summary>
     public string Text => string.Join('\n', Lines);
 }
@@ -16,7 +22,9 @@ public sealed record LabelledDocument(IReadOnlyList<string> Lines, IReadOnlyList
 /// <summary>
 /// Reads line-labelled documents: a JSON array of records, or JSONL (one record per line). A record holds the lines in
 /// <c>text</c> or <c>lines</c> (an array of strings; a single string is split on <c>\n</c>) and <c>labels</c> (one per
-/// line: 1 = keep, 0 = remove, null = ignore; numbers, numeric strings or booleans). Errors name the file and the record.
+/// line: 1 = keep, 0 = remove, null = ignore; numbers, numeric strings or booleans). Both shared formats read: the
+/// Turku sets (<c>[{text, labels}]</c>) and the readability pages (JSONL <c>{id, url, lines, labels, gold}</c>, null
+/// labels on blank lines); <c>id</c> and <c>url</c> are kept, other fields ignored. Errors name the file and the record.
 /// </summary>
 public static class LabelledFile
 {
@@ -67,6 +75,11 @@ public static class LabelledFile
         return docs;
     }
 
+    private static string Scalar(JsonElement record, string name) =>
+        !record.TryGetProperty(name, out var value) ? ""
+        : value.ValueKind == JsonValueKind.String ? value.GetString()!
+        : value.ValueKind == JsonValueKind.Number ? value.GetRawText() : "";
+
     private static LabelledDocument ToDocument(JsonElement record, string source, string where)
     {
         string Fail(string message) => throw new InvalidDataException($"{source}: {where}: {message}");
@@ -108,6 +121,6 @@ public static class LabelledFile
             k++;
         }
         if (keep.Count != lines.Count) Fail($"{lines.Count} lines but {keep.Count} labels");
-        return new LabelledDocument(lines, keep);
+        return new LabelledDocument(lines, keep) { Id = Scalar(record, "id"), Url = Scalar(record, "url") };
     }
 }

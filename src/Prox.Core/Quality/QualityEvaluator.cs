@@ -64,25 +64,36 @@ public static class QualityEvaluator
             removed[d] = marks;
         }
 
-        int tk = 0, fk = 0, tr = 0, fr = 0, droppedCount = 0;
+        int tk = 0, fk = 0, tr = 0, fr = 0, droppedCount = 0, averaged = 0;
+        double sumP = 0, sumR = 0, sumF = 0;
         for (int d = 0; d < texts.Length; d++)
         {
             if (dropped[d]) droppedCount++;
             var labels = documents[d].Keep;
+            int dtk = 0, dfk = 0, dfr = 0;
             for (int i = 0; i < labels.Count; i++)
             {
                 if (labels[i] is not bool keep) continue;
                 bool kept = !dropped[d] && (removed[d] is null || !removed[d][i]);
-                if (keep) { if (kept) tk++; else fr++; }
-                else if (kept) fk++;
+                if (keep) { if (kept) { tk++; dtk++; } else { fr++; dfr++; } }
+                else if (kept) { fk++; dfk++; }
                 else tr++;
             }
+            // Page-averaged scores: over the documents with at least one line labelled keep.
+            if (dtk + dfr == 0) continue;
+            double p = dtk + dfk == 0 ? 0 : (double)dtk / (dtk + dfk), r = (double)dtk / (dtk + dfr);
+            sumP += p; sumR += r; sumF += p + r == 0 ? 0 : 2 * p * r / (p + r);
+            averaged++;
         }
         var stages = o.DocStage && o.ChunkStage ? "Doc,Chunk" : o.DocStage ? "Doc" : o.ChunkStage ? "Chunk" : "";
         return new QualityReport
         {
             Backend = generator.Name, Stages = stages, Documents = texts.Length, DroppedDocuments = droppedCount,
             Lines = tk + fk + tr + fr, TrueKeep = tk, FalseKeep = fk, TrueRemove = tr, FalseRemove = fr,
+            AveragedDocuments = averaged,
+            PageAveragedKeepPrecision = averaged == 0 ? 0 : sumP / averaged,
+            PageAveragedKeepRecall = averaged == 0 ? 0 : sumR / averaged,
+            PageAveragedKeepF1 = averaged == 0 ? 0 : sumF / averaged,
         };
     }
 }

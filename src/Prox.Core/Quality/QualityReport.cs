@@ -3,7 +3,8 @@ namespace Prox.Quality;
 /// <summary>
 /// Line-level agreement between a backend's programs and human labels. Two classes: keep (label 1) and remove
 /// (label 0); a line is predicted "remove" when its program removed it or dropped its document. <see cref="F1"/> is the
-/// keep-class F1. Precision (recall) with no predicted (actual) lines of a class is 0; F1 is 0 when both are 0.
+/// keep-class F1, pooled over all scored lines; the <c>PageAveraged…</c> properties average each document's keep-class
+/// scores instead. Precision (recall) with no predicted (actual) lines of a class is 0; F1 is 0 when both are 0.
 /// </summary>
 public sealed record QualityReport
 {
@@ -54,6 +55,18 @@ public sealed record QualityReport
 
     /// <summary>Harmonic mean of <see cref="RemovePrecision"/> and <see cref="RemoveRecall"/>.</summary>
     public double RemoveF1 => Harmonic(RemovePrecision, RemoveRecall);
+
+    /// <summary>Documents in the page-averaged scores: those with at least one line labelled keep.</summary>
+    public int AveragedDocuments { get; init; }
+
+    /// <summary>The keep-class precision of each document (0 when it keeps no scored line), averaged over <see cref="AveragedDocuments"/>.</summary>
+    public double PageAveragedKeepPrecision { get; init; }
+
+    /// <summary>The keep-class recall of each document, averaged over <see cref="AveragedDocuments"/>.</summary>
+    public double PageAveragedKeepRecall { get; init; }
+
+    /// <summary>The keep-class F1 of each document, averaged over <see cref="AveragedDocuments"/> (every page weighs the same; the pooled <see cref="KeepF1"/> weighs every line the same).</summary>
+    public double PageAveragedKeepF1 { get; init; }
 
     /// <summary>The keep-class F1 (<see cref="KeepF1"/>).</summary>
     public double F1 => KeepF1;

@@ -5,7 +5,9 @@ namespace Prox.Rules;
 
 /// <summary>
 /// The line-level rules: C4 line rules and Prox's structural boilerplate rules. Structure (length, punctuation,
-/// separators, letters) does most of the work; short per-language phrase lists (en/de/es/fi) catch the rest.
+/// separators, letters) does most of the work; short per-language phrase lists (en/de/es/fi) catch the rest; lines
+/// that many documents of the run hold (<see cref="CorpusLineCounts"/>) and, on whole pages, lines outside the main
+/// block (<see cref="PageContext"/>) go too.
 /// </summary>
 internal static class LineRules
 {
@@ -53,11 +55,15 @@ internal static class LineRules
     /// The removal rule for each line of the document (null = kept), for lines <paramref name="first"/> … first+count-1;
     /// other entries stay null. Context rules (short runs) look at the whole document.
     /// </summary>
-    public static string?[] Classify(TextProfile doc, RulesOptions o, int first, int count)
+    public static string?[] Classify(TextProfile doc, RulesOptions o, int first, int count, CorpusLineCounts? corpus = null)
     {
         var lines = doc.Lines;
         var reasons = new string?[lines.Length];
         int end = Math.Min(lines.Length, first + count);
+        // The main block is a property of the whole page: decide every line, then keep the requested range.
+        bool page = o.BoilerplateLines && PageContext.Applies(doc, o);
+        int requestedFirst = first, requestedEnd = end;
+        if (page) { first = 0; end = lines.Length; }
         bool c4 = o.C4MinLineWords > 0 || o.C4RequireTerminalPunctuation || o.C4RemoveJavascriptLines || o.C4RemovePolicyLines;
         var phrases = PhraseLines(doc, o);
         for (int i = Math.Max(0, first); i < end; i++)
@@ -65,9 +71,18 @@ internal static class LineRules
             if (lines[i].IsBlank) continue;
             if (c4) reasons[i] = C4Line(doc, i, phrases[i], o);
             if (reasons[i] is null && o.BoilerplateLines) reasons[i] = Boilerplate(doc, i, o);
+            if (reasons[i] is null && corpus is not null && o.CorpusLineMinDocuments > 0
+                && corpus.Estimate(doc.Trimmed(i)) >= o.CorpusLineMinDocuments)
+                reasons[i] = "prox.corpus_repeated";
         }
         if (o.BoilerplateLines && o.ShortRunMinLines > 0) ShortRuns(doc, o, reasons, first, end);
         if (o.BoilerplateLines && o.RepeatedLineMinCount > 1) RepeatedLines(doc, o, reasons, first, end);
+        if (page)
+        {
+            PageContext.Apply(doc, o, reasons);
+            for (int i = 0; i < requestedFirst; i++) reasons[i] = null;
+            for (int i = requestedEnd; i < reasons.Length; i++) reasons[i] = null;
+        }
         return reasons;
     }
 

@@ -24,17 +24,18 @@ internal static class ProgramWriter
     }
 
     /// <summary>
-    /// The chunk program: one <c>remove_lines</c> per maximal run of removed lines (inclusive ends, global indices),
-    /// then the normalizations; <c>keep_chunk()</c> when there is nothing to do.
+    /// The chunk program: one <c>remove_lines</c> per maximal run of lines removed by the same rule (inclusive ends,
+    /// global indices), so that every range has one rule (<see cref="RulesDecision.RemovedRanges"/>), then the
+    /// normalizations; <c>keep_chunk()</c> when there is nothing to do.
     /// </summary>
     public static string Chunk(string?[] reasons, IReadOnlyList<NormalizeEdit> edits)
     {
         var sb = new StringBuilder();
         for (int i = 0; i < reasons.Length; i++)
         {
-            if (reasons[i] is null) continue;
+            if (reasons[i] is not { } rule) continue;
             int s = i;
-            while (i + 1 < reasons.Length && reasons[i + 1] is not null) i++;
+            while (i + 1 < reasons.Length && string.Equals(reasons[i + 1], rule, StringComparison.Ordinal)) i++;
             if (sb.Length > 0) sb.Append('\n');
             sb.Append("remove_lines(line_start=").Append(s).Append(", line_end=").Append(i).Append(')');
         }

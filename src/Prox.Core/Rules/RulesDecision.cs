@@ -30,6 +30,14 @@ public sealed record RulesDecision(
     IReadOnlyList<LineFinding> RemovedLines,
     IReadOnlyList<NormalizeEdit> Normalizations)
 {
+    /// <summary>
+    /// The removed lines as the program's ranges: each maximal run of consecutive lines removed by the same rule, in
+    /// order — one <c>remove_lines(line_start=FirstLine, line_end=LastLine)</c> of <see cref="Program"/> each.
+    /// </summary>
+    public IReadOnlyList<RemovedRange> RemovedRanges => _ranges ??= RemovedRange.FromLines(RemovedLines);
+
+    private IReadOnlyList<RemovedRange>? _ranges;
+
     /// <summary>True when the doc-stage program is <c>drop_doc()</c>.</summary>
     public bool DropDocument => Stage == ProgramStage.Doc && DocumentFindings.Count > 0;
 

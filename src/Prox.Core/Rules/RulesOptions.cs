@@ -148,6 +148,51 @@ public sealed partial record RulesOptions
     /// <summary>Prox: normalize away inline markers (<c>[edit]</c>, <c>[Bearbeiten | Quelltext bearbeiten]</c>, <c>read »</c>, …) in kept lines (default on in ProxRules).</summary>
     public bool NormalizeInlineMarkers { get; init; }
 
+    // ---------------- whole pages and corpus context ----------------
+
+    /// <summary>
+    /// Prox: the main-block rule for whole web pages (<c>prox.outside_main_block</c>): on a document shaped like a
+    /// rendered page (<see cref="PageMinLines"/>, <see cref="PageMinBlankLineFraction"/>), lines outside the stretch
+    /// where prose outweighs everything else are removed (default off; on in ProxRules). See <c>docs/rules.md</c>.
+    /// </summary>
+    public bool PageContext { get; init; }
+
+    /// <summary>Page rule: the fewest non-blank lines of a document it applies to (default 40).</summary>
+    public int PageMinLines { get; init; } = 40;
+
+    /// <summary>Page rule: the smallest share of blank lines (block breaks of an HTML-to-text render) of a document it applies to (default 0.1).</summary>
+    public double PageMinBlankLineFraction { get; init; } = 0.1;
+
+    /// <summary>Page rule: a kept line with at least this many words is a prose line (default 14; fit on the readability pages).</summary>
+    public int PageProseMinWords { get; init; } = 14;
+
+    /// <summary>Page rule: a prose line of a page in a language with a stop-word list needs at least this share of stop-word tokens (default 0.05).</summary>
+    public double PageMinStopWordRatio { get; init; } = 0.05;
+
+    /// <summary>Page rule: a page's language is the stop-word list with the most hits in its prose lines, if they make up at least this share of the tokens (default 0.08).</summary>
+    public double PageLanguageMinStopWordRatio { get; init; } = 0.08;
+
+    /// <summary>Page rule: a prose line scores its word count up to this cap (default 30).</summary>
+    public double PageProseWordCap { get; init; } = 30;
+
+    /// <summary>Page rule: the score factor of a prose line without terminal punctuation (headline-like; default 0.25).</summary>
+    public double PageUnpunctuatedWeight { get; init; } = 0.25;
+
+    /// <summary>Page rule: the cost of a kept line that is not prose (default 2).</summary>
+    public double PageOtherLinePenalty { get; init; } = 2;
+
+    /// <summary>Page rule: the cost of a line another rule removed (default 8).</summary>
+    public double PageRemovedLinePenalty { get; init; } = 8;
+
+    /// <summary>Page rule: the cost of a line removed by <c>prox.short_run</c> (lists inside articles look like menus; default 2).</summary>
+    public double PageShortRunPenalty { get; init; } = 2;
+
+    /// <summary>
+    /// Prox: with a <see cref="CorpusLineCounts"/> given to the refiner, remove a line that at least this many documents
+    /// of the run hold (<c>prox.corpus_repeated</c>; the document itself counts; default 3; 0 = off).
+    /// </summary>
+    public int CorpusLineMinDocuments { get; init; } = 3;
+
     // ---------------- presets ----------------
 
     /// <summary>The names accepted by <see cref="FromPreset"/>.</summary>
@@ -171,12 +216,14 @@ public sealed partial record RulesOptions
     };
 
     /// <summary>
-    /// Prox's tuned combination (tuned on the Turku train splits, en/de/es/fi): structural boilerplate line rules,
-    /// C4 javascript/policy lines, inline-marker normalization, and only the document rules that did not hurt line F1.
+    /// Prox's tuned combination (line rules tuned on the Turku train splits, en/de/es/fi; the page rule fit on half of
+    /// the readability pages): structural boilerplate line rules, C4 javascript/policy lines, inline-marker
+    /// normalization, the main-block rule for whole pages, and only the document rules that did not hurt line F1.
     /// </summary>
     public static RulesOptions ProxRules { get; } = new()
     {
         BoilerplateLines = true, C4RemovePolicyLines = true, NormalizeInlineMarkers = true, DropLoremIpsum = true,
+        PageContext = true,
     };
 
     /// <summary>The canonical name of a preset (<c>c4</c> → <c>C4</c>, <c>default</c> → <c>ProxRules</c>).</summary>

@@ -26,6 +26,13 @@ public sealed class RulesRefiner : IProgramGenerator
         Spec = spec ?? throw new ArgumentNullException(nameof(spec));
     }
 
+    /// <summary>
+    /// A refiner that also removes lines many documents of the run hold (<c>prox.corpus_repeated</c>,
+    /// <see cref="RulesOptions.CorpusLineMinDocuments"/>), counted in <paramref name="corpusLines"/> by a pre-pass over
+    /// the same documents (<see cref="CorpusLineCounts.AddDocument"/>). The refiner only reads the counts.
+    /// </summary>
+    public RulesRefiner(RulesOptions? options, CorpusLineCounts? corpusLines) : this(options) => CorpusLines = corpusLines;
+
     /// <summary>A refiner for a named preset (<c>ProxRules</c>/<c>Default</c>, <c>Gopher</c>, <c>C4</c>, <c>FineWeb</c>; case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown preset name.</exception>
     public static RulesRefiner FromPreset(string preset) =>
@@ -33,6 +40,9 @@ public sealed class RulesRefiner : IProgramGenerator
 
     /// <summary>The thresholds and switches in use.</summary>
     public RulesOptions Options { get; }
+
+    /// <summary>The run's line counts the corpus rule reads, or null (rule off).</summary>
+    public CorpusLineCounts? CorpusLines { get; }
 
     /// <inheritdoc />
     public GeneratorSpec Spec { get; }
@@ -83,7 +93,7 @@ public sealed class RulesRefiner : IProgramGenerator
 
         int first = Math.Clamp(request.FirstLine, 0, doc.Lines.Length);
         int end = (int)Math.Min(doc.Lines.Length, (long)first + Math.Max(0, request.LineCount));
-        var reasons = LineRules.Classify(doc, Options, first, end - first);
+        var reasons = LineRules.Classify(doc, Options, first, end - first, CorpusLines);
         var edits = Options.NormalizeInlineMarkers ? InlineMarkers.Find(doc, reasons, first, end) : [];
         var removed = new List<LineFinding>();
         for (int i = first; i < end; i++) if (reasons[i] is { } rule) removed.Add(new LineFinding(i, rule));

@@ -12,11 +12,17 @@ namespace Prox.PowerShell.Cmdlets;
 /// <para type="description">Reads line-labelled files (a JSON array or JSONL of records with the lines in 'text' or
 /// 'lines' and 'labels': 1 = keep, 0 = remove, null = ignore), has the backend write a ProX program for every document,
 /// runs the programs with the executor, and compares each line's kept/removed outcome with its label. Emits one result
-/// per file: documents, lines, precision/recall/F1 of the keep and remove classes, F1 (= keep-class F1), accuracy,
-/// kept fraction, and BaselineF1 (the keep-class F1 of keeping every line).</para>
+/// per file: documents, lines, precision/recall/F1 of the keep and remove classes pooled over all lines, F1 (= pooled
+/// keep-class F1), the page-averaged keep-class F1, precision and recall (each document's score, averaged over the
+/// documents with a line labelled keep), accuracy, kept fraction, and BaselineF1 (the keep-class F1 of keeping every
+/// line). Reads both shared formats: the Turku sets and the readability pages (JSONL of {id, url, lines, labels, gold}).</para>
 /// <example>
 ///   <code>Measure-ProxQuality -Path ../shared/quality/turku-en/dev.json -Preset ProxRules</code>
 ///   <para>Evaluates the tuned rules on the English Turku dev split.</para>
+/// </example>
+/// <example>
+///   <code>Measure-ProxQuality -Path ../shared/quality/readability-pages/pages.jsonl | Format-List F1, PageAveraged*</code>
+///   <para>Scores the default rules on whole web pages, pooled and page-averaged.</para>
 /// </example>
 /// <example>
 ///   <code>Get-ChildItem ../shared/quality/turku-*/dev.json | Measure-ProxQuality -Preset C4 -Stage Chunk</code>
