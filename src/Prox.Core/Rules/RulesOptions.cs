@@ -163,8 +163,8 @@ public sealed partial record RulesOptions
     /// <summary>Page rule: the smallest share of blank lines (block breaks of an HTML-to-text render) of a document it applies to (default 0.1).</summary>
     public double PageMinBlankLineFraction { get; init; } = 0.1;
 
-    /// <summary>Page rule: a kept line with at least this many words is a prose line (default 14; fit on the readability pages).</summary>
-    public int PageProseMinWords { get; init; } = 14;
+    /// <summary>Page rule: a kept line with at least this many words is a prose line (default 16; fit on the readability pages).</summary>
+    public int PageProseMinWords { get; init; } = 16;
 
     /// <summary>Page rule: a prose line of a page in a language with a stop-word list needs at least this share of stop-word tokens (default 0.05).</summary>
     public double PageMinStopWordRatio { get; init; } = 0.05;
@@ -172,17 +172,17 @@ public sealed partial record RulesOptions
     /// <summary>Page rule: a page's language is the stop-word list with the most hits in its prose lines, if they make up at least this share of the tokens (default 0.08).</summary>
     public double PageLanguageMinStopWordRatio { get; init; } = 0.08;
 
-    /// <summary>Page rule: a prose line scores its word count up to this cap (default 30).</summary>
-    public double PageProseWordCap { get; init; } = 30;
+    /// <summary>Page rule: a prose line scores its word count up to this cap (default 20).</summary>
+    public double PageProseWordCap { get; init; } = 20;
 
-    /// <summary>Page rule: the score factor of a prose line without terminal punctuation (headline-like; default 0.25).</summary>
-    public double PageUnpunctuatedWeight { get; init; } = 0.25;
+    /// <summary>Page rule: the score factor of a prose line without terminal punctuation (headline-like; default 0.5).</summary>
+    public double PageUnpunctuatedWeight { get; init; } = 0.5;
 
-    /// <summary>Page rule: the cost of a kept line that is not prose (default 2).</summary>
-    public double PageOtherLinePenalty { get; init; } = 2;
+    /// <summary>Page rule: the cost of a kept line that is not prose (default 1).</summary>
+    public double PageOtherLinePenalty { get; init; } = 1;
 
-    /// <summary>Page rule: the cost of a line another rule removed (default 8).</summary>
-    public double PageRemovedLinePenalty { get; init; } = 8;
+    /// <summary>Page rule: the cost of a line another rule removed (default 12).</summary>
+    public double PageRemovedLinePenalty { get; init; } = 12;
 
     /// <summary>Page rule: the cost of a line removed by <c>prox.short_run</c> (lists inside articles look like menus; default 2).</summary>
     public double PageShortRunPenalty { get; init; } = 2;

@@ -56,6 +56,36 @@ public class QualityEvaluatorTests
     }
 
     [Fact]
+    public void AveragesEachDocumentsScoresOverDocumentsWithAKeepLabel()
+    {
+        // Doc 1: kept lines 2,3 → TK 1, FK 1, FR 1 (line 1): P 0.5, R 0.5, F1 0.5. Doc 2 dropped: TK 0, FR 2: P 0, R 0, F1 0.
+        // Doc 3 has no line labelled keep: not averaged (but pooled).
+        LabelledDocument[] docs = [.. Docs, new(["menu", "more", Long], [false, false, false])];
+        var r = QualityEvaluator.Evaluate(docs, new FixedGenerator());
+        Assert.Equal(2, r.AveragedDocuments);
+        Assert.Equal(0.25, r.PageAveragedKeepPrecision, 12);
+        Assert.Equal(0.25, r.PageAveragedKeepRecall, 12);
+        Assert.Equal(0.25, r.PageAveragedKeepF1, 12);
+        Assert.Equal(2, r.FalseKeep);  // doc 3's last line is kept and labelled remove
+    }
+
+    [Fact]
+    public void ReadsTheReadabilityPagesFormat()
+    {
+        var jsonl = """
+            {"id": "page-a", "url": "https://example.org/a", "lines": ["Title", "", "Body text of the page."], "labels": [0, null, 1], "gold": "Body text of the page."}
+            {"id": 7, "lines": ["Only line"], "labels": [1], "gold_token_recall": 1.0}
+            """;
+        var docs = LabelledFile.Parse(jsonl, "pages.jsonl");
+        Assert.Equal(2, docs.Count);
+        Assert.Equal("page-a", docs[0].Id);
+        Assert.Equal("https://example.org/a", docs[0].Url);
+        Assert.Equal([false, null, true], docs[0].Keep);
+        Assert.Equal("7", docs[1].Id);
+        Assert.Equal("", docs[1].Url);
+    }
+
+    [Fact]
     public void ChunkStageAloneIgnoresDocPrograms()
     {
         var r = QualityEvaluator.Evaluate(Docs, new FixedGenerator(), new QualityOptions { DocStage = false });
