@@ -22,6 +22,6 @@ static int Usage()
                             "  refine-data [--mb N] [--dir D]   build a large .jsonl.gz/.jsonl.zst corpus from the shared CC sample\n" +
                             "  refine --input F --output D [--threads N] [--tokenizer T]   one end-to-end refinement run\n" +
                             "  model [--preset prox-0.35b] [--threads 1,2] [--seq 512]   LLaMA prefill tokens/s against the matmul ceiling\n" +
-                            "  quality [--fit]   line F1 of every preset and two word-count baselines on the shared labelled sets; --fit: grid search of the page rule on the fit half");
+                            "  quality [--fit | --corpus]   line F1 of every preset and two word-count baselines on the shared labelled sets; --fit: grid search of the page rule on the fit half; --corpus: the corpus line rule on the CC sample");
     return 2;
 }

@@ -91,6 +91,15 @@ internal static class RulesBench
                 Measure($"{name} | {preset} | doc + chunk", requests, bytes, seconds,
                     r => rules.Explain(r.Doc).Program.Length + rules.Explain(r.Chunk).Program.Length);
             }
+            if (only is null || only.Equals("ProxRules", StringComparison.OrdinalIgnoreCase))
+            {
+                // The corpus rule: the pre-pass (every document into one sketch, as a work unit would), then doc + chunk reading it.
+                var counts = new CorpusLineCounts();
+                Measure($"{name} | corpus counts | pre-pass", texts, bytes, seconds, t => { counts.AddDocument(t); return 1; });
+                var withCounts = new RulesRefiner(RulesOptions.ProxRules, counts);
+                Measure($"{name} | ProxRules + corpus counts | doc + chunk", requests, bytes, seconds,
+                    r => withCounts.Explain(r.Doc).Program.Length + withCounts.Explain(r.Chunk).Program.Length);
+            }
         }
         return 0;
     }

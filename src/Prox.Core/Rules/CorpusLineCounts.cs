@@ -27,7 +27,11 @@ public sealed class CorpusLineCounts
     private readonly int _mask;
     private int _documents;
 
-    /// <summary>A sketch of <paramref name="depth"/> rows × 2^<paramref name="log2Width"/> 32-bit counters (default 4 × 2^20: 16 MiB).</summary>
+    /// <summary>
+    /// A sketch of <paramref name="depth"/> rows × 2^<paramref name="log2Width"/> 32-bit counters (default 4 × 2^20:
+    /// 16 MiB). An estimate exceeds the true count by about (distinct lines added) ÷ width per row, so the width should
+    /// be well above documents × distinct lines per document (<see cref="ForDocuments"/> sizes it).
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Depth outside 1…8 or width outside 2^8…2^28.</exception>
     public CorpusLineCounts(int log2Width = 20, int depth = 4)
     {
@@ -39,6 +43,20 @@ public sealed class CorpusLineCounts
         Depth = depth;
         _mask = Width - 1;
         _cells = new uint[(long)Width * depth];
+    }
+
+    /// <summary>
+    /// A sketch sized for a work unit: width the power of two at or above 16 × <paramref name="documents"/> ×
+    /// <paramref name="distinctLinesPerDocument"/> (capped at 2^28 per row), so that collisions add well under one
+    /// document to an estimate on average; depth 4.
+    /// </summary>
+    public static CorpusLineCounts ForDocuments(int documents, int distinctLinesPerDocument = 64)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(documents);
+        ArgumentOutOfRangeException.ThrowIfNegative(distinctLinesPerDocument);
+        double cells = 16.0 * Math.Max(1, documents) * Math.Max(1, distinctLinesPerDocument);
+        int log2 = Math.Clamp((int)Math.Ceiling(Math.Log2(cells)), 8, 28);
+        return new CorpusLineCounts(log2);
     }
 
     /// <summary>Counters per row.</summary>

@@ -7,7 +7,8 @@ namespace Prox.Rules;
 /// A page rendered to text is title, menus, the article, then teasers, comments and footer; the article is the one
 /// stretch where prose lines outweigh everything else. Each non-blank line gets a score: a prose line (at least
 /// <see cref="RulesOptions.PageProseMinWords"/> words, not removed by another rule, and — when the page's language has
-/// a stop-word list — at least <see cref="RulesOptions.PageMinStopWordRatio"/> of its tokens stop words) scores its
+/// a stop-word list — at least <see cref="RulesOptions.PageMinStopWordRatio"/> × its words stop words; the language is
+/// the list with the most hits in the first 2,000 tokens of such lines) scores its
 /// word count (capped at <see cref="RulesOptions.PageProseWordCap"/>, times <see cref="RulesOptions.PageUnpunctuatedWeight"/>
 /// without terminal punctuation); any other kept line costs <see cref="RulesOptions.PageOtherLinePenalty"/>, a line
 /// another rule removed <see cref="RulesOptions.PageRemovedLinePenalty"/> (<see cref="RulesOptions.PageShortRunPenalty"/>
@@ -44,12 +45,13 @@ internal static class PageContext
         var lines = doc.Lines;
         int n = lines.Length;
         var words = ArrayPool<double>.Shared.Rent(n);
-        var stop = ArrayPool<int>.Shared.Rent(n * 7);  // per candidate line: tokens, then 6 language counts
         try
         {
-            // Prose candidates: long enough and kept by the other rules; count their tokens and stop words per language.
-            Span<int> total = stackalloc int[7];
+            // Word counts of the lines the other rules keep; the page's language from the stop words of its first
+            // prose candidates (up to LanguageSampleTokens tokens).
+            Span<int> total = stackalloc int[StopWords.Languages.Length];
             total.Clear();
+            int sampled = 0;
             for (int i = 0; i < n; i++)
             {
                 words[i] = 0;
@@ -57,16 +59,12 @@ internal static class PageContext
                 var t = doc.Trimmed(i);
                 double w = WordUnits(t, lines[i].Words);
                 words[i] = w;
-                if (w < o.PageProseMinWords) continue;
-                var counts = stop.AsSpan(i * 7, 7);
-                counts.Clear();
-                counts[0] = StopWords.Count(t, counts[1..]);
-                for (int k = 0; k < 7; k++) total[k] += counts[k];
+                if (w >= o.PageProseMinWords && sampled < LanguageSampleTokens) sampled += StopWords.Count(t, total);
             }
             int language = -1;
-            for (int k = 1; k < 7; k++)
+            for (int k = 0; k < total.Length; k++)
                 if (total[k] > 0 && (language < 0 || total[k] > total[language])) language = k;
-            if (language > 0 && total[language] < o.PageLanguageMinStopWordRatio * total[0]) language = -1;
+            if (language >= 0 && total[language] < o.PageLanguageMinStopWordRatio * sampled) language = -1;
 
             // Kadane: the range with the largest total score.
             double best = 0, run = 0;
@@ -74,36 +72,32 @@ internal static class PageContext
             for (int i = 0; i < n; i++)
             {
                 if (run <= 0) { run = 0; runStart = i; }
-                run += Score(doc, o, reasons, words, stop, language, i);
+                run += Score(doc, o, reasons, words, language, i);
                 if (run > best) { best = run; bestStart = runStart; bestEnd = i; }
             }
             if (bestEnd < 0) return;  // no prose at all: leave the page to the line rules
             for (int i = 0; i < n; i++)
                 if ((i < bestStart || i > bestEnd) && !lines[i].IsBlank) reasons[i] ??= Rule;
         }
-        finally
-        {
-            ArrayPool<double>.Shared.Return(words);
-            ArrayPool<int>.Shared.Return(stop);
-        }
+        finally { ArrayPool<double>.Shared.Return(words); }
     }
 
-    private static double Score(TextProfile doc, RulesOptions o, string?[] reasons, double[] words, int[] stop, int language, int i)
+    private static double Score(TextProfile doc, RulesOptions o, string?[] reasons, double[] words, int language, int i)
     {
         ref readonly var p = ref doc.Lines[i];
         if (p.IsBlank) return 0;
         if (reasons[i] is { } rule) return rule == "prox.short_run" ? -o.PageShortRunPenalty : -o.PageRemovedLinePenalty;
         double w = words[i];
         if (w < o.PageProseMinWords) return -o.PageOtherLinePenalty;
-        if (language > 0)
-        {
-            int tokens = stop[i * 7];
-            if (tokens == 0 || stop[i * 7 + language] < o.PageMinStopWordRatio * tokens) return -o.PageOtherLinePenalty;
-        }
+        if (language >= 0 && !StopWords.HasAtLeast(doc.Trimmed(i), language, (int)Math.Ceiling(o.PageMinStopWordRatio * p.Words)))
+            return -o.PageOtherLinePenalty;
         char last = doc.Text[p.TrimStart + p.TrimLength - 1];
         bool terminal = TextProfile.IsTerminal(last) || last is ':' or ')';
         return Math.Min(w, o.PageProseWordCap) * (terminal ? 1 : o.PageUnpunctuatedWeight);
     }
+
+    /// <summary>The tokens of prose candidates the page's language is read from.</summary>
+    private const int LanguageSampleTokens = 2000;
 
     /// <summary>
     /// Words of a line, where a run of characters of a script written without spaces (CJK ideographs, kana, Hangul,

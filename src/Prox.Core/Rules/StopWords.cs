@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Prox.Rules;
 
 /// <summary>
@@ -44,30 +42,59 @@ internal static class StopWords
          "skulle", "alla", "vara", "vi", "sina"],
     ];
 
-    // Token (lower case) → language bits. Looked up by span through the alternate lookup: no string per token.
-    private static readonly FrozenDictionary<string, byte> Bits = Build();
-
-    private static readonly FrozenDictionary<string, byte>.AlternateLookup<ReadOnlySpan<char>> Lookup =
-        Bits.GetAlternateLookup<ReadOnlySpan<char>>();
+    // Token → language bits, in an open-addressing table keyed by the token packed into 64 bits: every stop word is
+    // at most 8 characters of Latin-1, so a token folds to lower case one byte per character (ASCII letters | 0x20,
+    // Latin-1 capitals À…Þ + 0x20) and a longer token, or one with a character past U+00FF, is no stop word. One
+    // multiplication and usually one probe per token; no string, no culture.
+    private const int TableBits = 10;
+    private static readonly ulong[] Keys = new ulong[1 << TableBits];
+    private static readonly byte[] Values = new byte[1 << TableBits];
 
     /// <summary>The longest stop word (characters): longer tokens are not looked up.</summary>
-    public static readonly int MaxLength = Bits.Keys.Max(k => k.Length);
+    public static readonly int MaxLength = Lists.SelectMany(l => l).Max(w => w.Length);
 
-    private static FrozenDictionary<string, byte> Build()
+    static StopWords()
     {
-        var map = new Dictionary<string, byte>(StringComparer.OrdinalIgnoreCase);
         for (int lang = 0; lang < Lists.Length; lang++)
             foreach (var word in Lists[lang])
             {
-                map.TryGetValue(word, out byte bits);
-                map[word] = (byte)(bits | (1 << lang));
+                if (!TryPack(word, out ulong key)) throw new InvalidOperationException($"stop word '{word}' does not pack");
+                int slot = Find(key);
+                Keys[slot] = key;
+                Values[slot] |= (byte)(1 << lang);
             }
-        return map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static int Find(ulong key)
+    {
+        int mask = Keys.Length - 1;
+        int slot = (int)((key * 0x9E3779B97F4A7C15UL) >> (64 - TableBits));
+        while (Keys[slot] != 0 && Keys[slot] != key) slot = (slot + 1) & mask;
+        return slot;
+    }
+
+    /// <summary>Packs a token of at most 8 Latin-1 characters, lower-cased, into a non-zero key.</summary>
+    private static bool TryPack(ReadOnlySpan<char> token, out ulong key)
+    {
+        key = 0;
+        if (token.Length is 0 or > 8) return false;
+        for (int i = 0; i < token.Length; i++)
+        {
+            char c = token[i];
+            if (c > '\u00FF') return false;
+            if (c is >= 'A' and <= 'Z' or >= '\u00C0' and <= '\u00DE' && c != '\u00D7') c = (char)(c + 0x20);
+            key = (key << 8) | c;
+        }
+        return true;
     }
 
     /// <summary>The language bits of one token (0 when it is no stop word); case-insensitive.</summary>
-    public static byte Of(ReadOnlySpan<char> token) =>
-        token.Length <= MaxLength && Lookup.TryGetValue(token, out byte bits) ? bits : (byte)0;
+    public static byte Of(ReadOnlySpan<char> token)
+    {
+        if (!TryPack(token, out ulong key)) return 0;
+        int slot = Find(key);
+        return Keys[slot] == key ? Values[slot] : (byte)0;
+    }
 
     /// <summary>
     /// Counts the tokens of <paramref name="line"/> (runs of letters, digits, <c>_</c> and apostrophes) and, per
@@ -83,6 +110,7 @@ internal static class StopWords
             while (i < line.Length && IsTokenChar(line[i])) i++;
             if (i == start) break;
             tokens++;
+            if (i - start > MaxLength) continue;
             byte bits = Of(line[start..i]);
             for (int lang = 0; bits != 0; lang++, bits >>= 1)
                 if ((bits & 1) != 0) perLanguage[lang]++;
@@ -90,5 +118,34 @@ internal static class StopWords
         return tokens;
     }
 
-    private static bool IsTokenChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '\'';
+    /// <summary>
+    /// True when at least <paramref name="needed"/> tokens of <paramref name="line"/> are stop words of the language
+    /// with index <paramref name="language"/>; stops reading at the <paramref name="needed"/>-th (running text meets
+    /// a low bar within its first words).
+    /// </summary>
+    public static bool HasAtLeast(ReadOnlySpan<char> line, int language, int needed)
+    {
+        if (needed <= 0) return true;
+        int bit = 1 << language, found = 0, i = 0;
+        while (i < line.Length)
+        {
+            while (i < line.Length && !IsTokenChar(line[i])) i++;
+            int start = i;
+            while (i < line.Length && IsTokenChar(line[i])) i++;
+            if (i == start) break;
+            if (i - start <= MaxLength && (Of(line[start..i]) & bit) != 0 && ++found >= needed) return true;
+        }
+        return false;
+    }
+
+    private static readonly bool[] AsciiToken = BuildAsciiToken();
+
+    private static bool[] BuildAsciiToken()
+    {
+        var table = new bool[128];
+        for (int c = 0; c < 128; c++) table[c] = char.IsLetterOrDigit((char)c) || c is '_' or '\'';
+        return table;
+    }
+
+    private static bool IsTokenChar(char c) => c < 128 ? AsciiToken[c] : char.IsLetterOrDigit(c);
 }

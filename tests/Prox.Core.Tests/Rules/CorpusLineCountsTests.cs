@@ -88,4 +88,14 @@ public class CorpusLineCountsTests
         Assert.DoesNotContain(off.Explain(new ProgramRequest(ProgramStage.Chunk, text, 0, lines.Length)).RemovedLines,
             l => l.Rule == "prox.corpus_repeated");
     }
+
+    [Fact]
+    public void ForDocumentsSizesTheSketchToTheWorkUnit()
+    {
+        Assert.Equal(1 << 8, CorpusLineCounts.ForDocuments(0).Width);
+        Assert.Equal(1 << 20, CorpusLineCounts.ForDocuments(1000, 64).Width);   // 16 × 64,000 = 1,024,000 ≤ 2^20
+        Assert.Equal(1 << 21, CorpusLineCounts.ForDocuments(1100, 64).Width);
+        Assert.Equal(1 << 28, CorpusLineCounts.ForDocuments(int.MaxValue, 1000).Width);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CorpusLineCounts(log2Width: 7));
+    }
 }
