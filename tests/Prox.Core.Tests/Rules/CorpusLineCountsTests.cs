@@ -92,7 +92,8 @@ public class CorpusLineCountsTests
     [Fact]
     public void ForDocumentsSizesTheSketchToTheWorkUnit()
     {
-        Assert.Equal(1 << 8, CorpusLineCounts.ForDocuments(0).Width);
+        Assert.Equal(1 << 8, CorpusLineCounts.ForDocuments(0, 0).Width);   // at least 2^8
+        Assert.Equal(1 << 10, CorpusLineCounts.ForDocuments(1).Width);
         Assert.Equal(1 << 20, CorpusLineCounts.ForDocuments(1000, 64).Width);   // 16 × 64,000 = 1,024,000 ≤ 2^20
         Assert.Equal(1 << 21, CorpusLineCounts.ForDocuments(1100, 64).Width);
         Assert.Equal(1 << 28, CorpusLineCounts.ForDocuments(int.MaxValue, 1000).Width);

@@ -31,8 +31,8 @@ public class RulesFingerprintTests
 
     [SkippableTheory]
     [InlineData("ProxRules",
-        "5929059006d93b369bfbaa270816ec515e6e1c31f0105ea59def3280094b55e7",
-        "a6d863057556c57425a0640e608e9bed798ffec8ae8273d53f820c84bb14e3c5")]
+        "ffd1c6b302ed8dd81591f8838eb319eb0269a843f4aa6c6a5ac396439f522d5c",
+        "e716a883da2a2a5cab0dc2ecdb44fb7a7dbe743312012212be057c1dc4b4cfc0")]
     [InlineData("Gopher",
         "35eb6028600a24b51020d3e16725849e760720c5059af9375ebb294622d724f1",
         "d3bf7e1a7bed120bd1f33a581abe70186576f0cdc055d06c7df1cffd99ca3136")]
