@@ -48,6 +48,7 @@ internal static class QualityBench
             ("keep all", () => new RulesRefiner(new RulesOptions())),
             ("ProxRules", () => RulesRefiner.FromPreset("ProxRules")),
             ("ProxRules, no page rule", () => new RulesRefiner(RulesOptions.ProxRules with { PageContext = false })),
+            ("ProxRules, page rule without the blank-line test", () => new RulesRefiner(RulesOptions.ProxRules with { PageMinBlankLineFraction = 0 })),
             ("Gopher", () => RulesRefiner.FromPreset("Gopher")),
             ("C4", () => RulesRefiner.FromPreset("C4")),
             ("FineWeb", () => RulesRefiner.FromPreset("FineWeb")),
