@@ -46,9 +46,14 @@ Measure-ProxQuality -Path labels.json
         @{
             Title   = 'Whole web pages, pooled and page-averaged'
             Code    = @'
-Measure-ProxQuality -Path ../shared/quality/readability-pages/pages.jsonl | Format-List F1, KeepPrecision, KeepRecall, PageAveraged*
+$story = 'The council met on Tuesday to discuss the new bridge over the river and what it will cost the town.'
+@(
+    @{ id = 'a'; url = 'https://example.org/a'; lines = @('Home | News | Sports | Weather', '', $story); labels = @(0, $null, 1); gold = $story }
+    @{ id = 'b'; url = ''; lines = @($story, 'Read more'); labels = @(1, 0); gold = $story }
+) | ForEach-Object { ConvertTo-Json $_ -Compress -Depth 3 } | Set-Content pages.jsonl
+Measure-ProxQuality -Path pages.jsonl | Format-List F1, KeepPrecision, KeepRecall, PageAveraged*
 '@
-            Remarks = 'The pooled scores weigh every line the same (long pages count most), the page-averaged ones every page.'
+            Remarks = 'The readability-pages format (one page per line: id, url, lines, labels with null for blank lines, gold). The pooled scores weigh every line the same (long pages count most), the page-averaged ones every page. On the shared set: Measure-ProxQuality -Path ../shared/quality/readability-pages/pages.jsonl.'
         }
     )
     Links       = @('Invoke-ProxProgram', 'Test-ProxProgram')
