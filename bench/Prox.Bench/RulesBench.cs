@@ -93,6 +93,10 @@ internal static class RulesBench
             }
             if (only is null || only.Equals("ProxRules", StringComparison.OrdinalIgnoreCase))
             {
+                // The page rule's share: the same preset without it.
+                var noPage = new RulesRefiner(RulesOptions.ProxRules with { PageContext = false });
+                Measure($"{name} | ProxRules without page rule | doc + chunk", requests, bytes, seconds,
+                    r => noPage.Explain(r.Doc).Program.Length + noPage.Explain(r.Chunk).Program.Length);
                 // The corpus rule: the pre-pass (every document into one sketch, as a work unit would), then doc + chunk reading it.
                 var counts = new CorpusLineCounts();
                 Measure($"{name} | corpus counts | pre-pass", texts, bytes, seconds, t => { counts.AddDocument(t); return 1; });

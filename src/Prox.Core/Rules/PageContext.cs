@@ -8,7 +8,7 @@ namespace Prox.Rules;
 /// stretch where prose lines outweigh everything else. Each non-blank line gets a score: a prose line (at least
 /// <see cref="RulesOptions.PageProseMinWords"/> words, not removed by another rule, and — when the page's language has
 /// a stop-word list — at least <see cref="RulesOptions.PageMinStopWordRatio"/> × its words stop words; the language is
-/// the list with the most hits in the first 2,000 tokens of such lines) scores its
+/// the list with the most hits in the first 150 tokens of such lines) scores its
 /// word count (capped at <see cref="RulesOptions.PageProseWordCap"/>, times <see cref="RulesOptions.PageUnpunctuatedWeight"/>
 /// without terminal punctuation); any other kept line costs <see cref="RulesOptions.PageOtherLinePenalty"/>, a line
 /// another rule removed <see cref="RulesOptions.PageRemovedLinePenalty"/> (<see cref="RulesOptions.PageShortRunPenalty"/>
@@ -97,7 +97,7 @@ internal static class PageContext
     }
 
     /// <summary>The tokens of prose candidates the page's language is read from.</summary>
-    private const int LanguageSampleTokens = 2000;
+    private const int LanguageSampleTokens = 150;
 
     /// <summary>
     /// Words of a line, where a run of characters of a script written without spaces (CJK ideographs, kana, Hangul,

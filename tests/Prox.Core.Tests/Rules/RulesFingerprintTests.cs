@@ -31,8 +31,8 @@ public class RulesFingerprintTests
 
     [SkippableTheory]
     [InlineData("ProxRules",
-        "ffd1c6b302ed8dd81591f8838eb319eb0269a843f4aa6c6a5ac396439f522d5c",
-        "e716a883da2a2a5cab0dc2ecdb44fb7a7dbe743312012212be057c1dc4b4cfc0")]
+        "d440b6d9fc27505a6b50ffbc3a4af8c3b01612750643eb8a83d43d09bea8a183",
+        "6dfcfe039cd44fa64a73d097b967dc1974a162f7f506efc3175ab69b3be55d3c")]
     [InlineData("Gopher",
         "35eb6028600a24b51020d3e16725849e760720c5059af9375ebb294622d724f1",
         "d3bf7e1a7bed120bd1f33a581abe70186576f0cdc055d06c7df1cffd99ca3136")]
