@@ -52,7 +52,7 @@ Describe 'Measure-ProxQuality' {
             # Page a: perfect (F1 1). Page b: keeps the sentence (label 0), removes "Read more" (label 1): F1 0.
             $r.PageAveragedKeepF1 | Should -Be 0.5
             $r.KeepF1 | Should -BeLessThan 1
-            ($r | Out-String -Width 250) | Should -Match 'PageF1'
+            ($r | Out-String -Width 250) | Should -Match 'PageAveraged'
         } finally { Remove-Item -LiteralPath $pages -ErrorAction SilentlyContinue }
     }
 

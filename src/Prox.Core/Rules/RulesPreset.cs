@@ -12,7 +12,7 @@ public sealed record RulesPreset(string Name, string Description, RulesOptions O
     /// <summary>The presets, the default (<c>ProxRules</c>) first.</summary>
     public static IReadOnlyList<RulesPreset> All { get; } =
     [
-        new("ProxRules", "Prox's tuned combination (default; alias Default): structural boilerplate line rules, C4 policy lines, inline-marker normalization, lorem ipsum drop.", RulesOptions.ProxRules),
+        new("ProxRules", "Prox's tuned combination (default; alias Default): structural boilerplate line rules, C4 policy lines, the main-block rule on whole web pages, inline-marker normalization, lorem ipsum drop.", RulesOptions.ProxRules),
         new("Gopher", "Gopher quality and repetition document rules (Rae et al. 2021); no line edits.", RulesOptions.Gopher),
         new("C4", "C4 document rules (lorem ipsum, curly bracket, sentences) and line rules (words, terminal punctuation, javascript, policy) (Raffel et al. 2020).", RulesOptions.C4),
         new("FineWeb", "FineWeb's filters: Gopher repetition and quality, C4 without the punctuation and word-count line rules, FineWeb quality (Penedo et al. 2024).", RulesOptions.FineWeb),
@@ -34,6 +34,7 @@ public sealed record RulesPreset(string Name, string Description, RulesOptions O
             if (o.C4MinLineWords > 0 || o.C4RequireTerminalPunctuation || o.C4RemoveJavascriptLines || o.C4RemovePolicyLines) list.Add("C4Lines");
             if (o.FineWebQuality) list.Add("FineWebQuality");
             if (o.BoilerplateLines) list.Add("BoilerplateLines");
+            if (o.BoilerplateLines && o.PageContext) list.Add("PageContext");
             if (o.DropLoremIpsum) list.Add("DropLoremIpsum");
             if (o.NormalizeInlineMarkers) list.Add("NormalizeInlineMarkers");
             if (o.RemoveUrlLines) list.Add("RemoveUrlLines");
