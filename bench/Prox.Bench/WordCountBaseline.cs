@@ -14,13 +14,11 @@ internal sealed class WordCountBaseline(WordCountBaseline.Mode mode) : IProgramG
 {
     public enum Mode { MinWords, Boilerpipe }
 
-    public string Name => mode == Mode.MinWords ? "baseline:min-words-10" : "baseline:boilerpipe-words";
+    public GeneratorSpec Spec { get; } = new("baseline", mode == Mode.MinWords ? "min-words-10" : "boilerpipe-words");
 
-    public bool UsesTokenChunks => false;
-
-    public IReadOnlyList<string> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
+    public IReadOnlyList<ProgramResult> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
     {
-        var programs = new string[requests.Count];
+        var programs = new ProgramResult[requests.Count];
         for (int r = 0; r < programs.Length; r++)
         {
             var request = requests[r];
@@ -33,7 +31,7 @@ internal sealed class WordCountBaseline(WordCountBaseline.Mode mode) : IProgramG
             {
                 if (words[i] == 0) continue;
                 bool content = mode == Mode.MinWords ? words[i] >= 10 : words[i] > 16 || Neighbour(words, i, +1) > 15 || Neighbour(words, i, -1) > 4;
-                if (!content) reasons[i] = Name;
+                if (!content) reasons[i] = Spec.Argument;
             }
             programs[r] = Prox.Rules.ProgramWriter.Chunk(reasons, []);
         }

@@ -55,17 +55,9 @@ public sealed record RulesDecision(
         }
         else
         {
-            // Runs of consecutive removed lines are one remove_lines each (ProgramWriter.Chunk), in line order.
-            for (int i = 0; i < RemovedLines.Count; i++)
-            {
-                var rules = new List<string>(1) { RemovedLines[i].Rule };
-                while (i + 1 < RemovedLines.Count && RemovedLines[i + 1].Line == RemovedLines[i].Line + 1)
-                {
-                    i++;
-                    if (!rules.Contains(RemovedLines[i].Rule)) rules.Add(RemovedLines[i].Rule);
-                }
-                labels.Add(string.Join('+', rules));
-            }
+            // One remove_lines per run of consecutive lines removed by the same rule (ProgramWriter.Chunk), in line
+            // order: each operation's label is exactly one rule.
+            foreach (var range in RemovedRanges) labels.Add(range.Rule);
             foreach (var n in Normalizations) labels.Add(n.Rule);
         }
         Dictionary<string, string>? details = null;

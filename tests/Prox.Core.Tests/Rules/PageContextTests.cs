@@ -91,6 +91,9 @@ public class PageContextTests
         }
         // Ranges of different rules touch (a menu removed by prox.short_run next to the title outside the block).
         Assert.Contains(d.RemovedRanges.Zip(d.RemovedRanges.Skip(1)), p => p.First.LastLine + 1 == p.Second.FirstLine);
+        // The result the pipeline records labels each operation with exactly its range's rule.
+        var labels = d.ToResult().OperationLabels!;
+        Assert.Equal(d.RemovedRanges.Select(r => r.Rule), labels.Take(ops.Length));
         var executed = ProgramExecutor.Execute(text, d.Program, ProgramStage.Chunk);
         Assert.Equal(d.RemovedLines.Select(l => l.Line).Order(), executed.RemovedLines.Order());
     }
