@@ -15,8 +15,10 @@
         'module/formats/Quality.format.ps1xml'
         'module/formats/Refinement.format.ps1xml'
         'module/formats/Rules.format.ps1xml'
+        'module/formats/Analysis.format.ps1xml'
     )
     CmdletsToExport      = @(
+        'Compare-ProxRun'
         'ConvertTo-ProxOnnxModel'
         'Export-ProxDocument'
         'Get-ProxDocument'
@@ -24,6 +26,7 @@
         'Get-ProxPreset'
         'Get-ProxProgram'
         'Get-ProxRunSummary'
+        'Get-ProxSample'
         'Invoke-ProxProgram'
         'Invoke-ProxRefine'
         'Measure-ProxQuality'
@@ -41,7 +44,8 @@
             ReleaseNotes = @'
 0.1.0
 - Cmdlets: Invoke-ProxRefine, Get-ProxDocument, Get-ProxProgram, Invoke-ProxProgram, Test-ProxProgram,
-  Get-ProxRunSummary, Measure-ProxQuality, Get-ProxModelInfo, ConvertTo-ProxOnnxModel, New-ProxRandomModel.
+  Get-ProxRunSummary, Measure-ProxQuality, Get-ProxModelInfo, ConvertTo-ProxOnnxModel, New-ProxRandomModel,
+  and for data engineers Get-ProxPreset, Export-ProxDocument, Compare-ProxRun, Get-ProxSample.
 - -Path (wildcards) and -LiteralPath (piped files) on every cmdlet that reads files; errors have Prox.* ids.
 - The package holds the CPU runtime of ONNX Runtime (linux-x64); the CUDA provider is a separate step (README).
 '@
