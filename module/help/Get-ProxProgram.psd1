@@ -12,6 +12,7 @@ For each document (from -Path, -Text, or piped objects with a Text property such
         DocGenerator    = 'The doc stage''s generator spec, when it differs from -Generator (ProX uses a doc model and a different chunk model).'
         ChunkGenerator  = 'The chunk stage''s generator spec, when it differs from -Generator.'
         Preset    = 'Shorthand for -Generator rules:<Preset>. The rules preset: ProxRules (default), Gopher, C4 or FineWeb.'
+        RulesOption     = 'Overrides of the rules generator''s thresholds and switches by name, on top of the preset: @{ MinWords = 40; C4Document = $true; MaxTopNGramCharFraction = 0.2, 0.18, 0.16 }. Names are RulesOptions properties (Get-ProxPreset shows them); an unknown name or a value of the wrong type is an error (Prox.InvalidRulesOption). The overrides become part of the generator spec (rules:ProxRules?MinWords=40), which the run summary records.'
         Stage     = 'Which stages to write programs for: Doc, Chunk or both (default).'
         TextField = 'With -Path: the field holding the text.'
         IdField   = 'With -Path: the field holding the id.'

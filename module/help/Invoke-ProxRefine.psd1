@@ -15,6 +15,7 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
         Document        = 'Documents held in memory (Get-ProxDocument output, from the pipeline): refined without touching files; one DocumentOutcome each, in order.'
         Text            = 'Texts held in memory: refined without touching files; one DocumentOutcome each (ids are SHA-256 hashes of the text).'
         Preset          = 'Shorthand for -Generator rules:<Preset>. The rules preset: ProxRules (default, tuned on human line labels), Gopher, C4 or FineWeb.'
+        RulesOption     = 'Overrides of the rules generator''s thresholds and switches by name, on top of the preset: @{ MinWords = 40; C4Document = $true; MaxTopNGramCharFraction = 0.2, 0.18, 0.16 }. Names are RulesOptions properties (Get-ProxPreset shows them); an unknown name or a value of the wrong type is an error (Prox.InvalidRulesOption). The overrides become part of the generator spec (rules:ProxRules?MinWords=40), which the run summary records.'
         Stage           = 'Which stages run: Doc, Chunk or both (default, Doc first).'
         Dialect         = 'The executor dialect: Strict (default) or Reference (the published ProX executor).'
         TextField       = 'The field holding the text (default text; RedPajama: raw_content).'

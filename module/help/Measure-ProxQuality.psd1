@@ -12,6 +12,7 @@ Emits one result per file: Documents, DroppedDocuments, Lines (scored), KeepPrec
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
         Generator = 'The generator of both stages, as a spec: rules (the ProxRules preset), rules:<Preset> (ProxRules, Gopher, C4, FineWeb), rules:<Preset>?Option=value&... (RulesOptions overrides, e.g. rules:C4?C4MinLineWords=5), or a model folder. Default rules:ProxRules. '
         Preset  = 'The rules preset: ProxRules (default; alias Default, tuned on the Turku train splits), Gopher, C4 or FineWeb (the published rule sets).'
+        RulesOption     = 'Overrides of the rules generator''s thresholds and switches by name, on top of the preset: @{ MinWords = 40; C4Document = $true; MaxTopNGramCharFraction = 0.2, 0.18, 0.16 }. Names are RulesOptions properties (Get-ProxPreset shows them); an unknown name or a value of the wrong type is an error (Prox.InvalidRulesOption). The overrides become part of the generator spec (rules:ProxRules?MinWords=40), which the run summary records.'
         Stage   = 'Which stages run: Doc, Chunk, or both (default). With Chunk alone, doc-level rules are not applied.'
         Dialect = 'The dialect the executor reads the programs in: Strict (default) or Reference.'
     }

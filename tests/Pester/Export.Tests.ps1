@@ -114,3 +114,29 @@ Describe 'Invoke-ProxRefine -OutputFormat Parquet from JSON Lines' {
         (Get-ProxDocument (Join-Path $out 'dropped/docs.parquet')).Count | Should -Be $s.DocumentsDropped
     }
 }
+
+Describe '-RulesOption' {
+    It 'overrides a threshold, changes the programs, and is recorded in the run''s generator spec' {
+        $text = "One two three four five six seven eight nine ten eleven twelve.`nA line."
+        (Get-ProxProgram -Text $text -Preset Gopher -Stage Doc).Program | Should -Be 'drop_doc()'
+        (Get-ProxProgram -Text $text -Preset Gopher -Stage Doc -RulesOption @{ MinWords = 5; MinStopWords = 0; MinMeanWordLength = 1 }).Program | Should -Be 'keep_doc()'
+        $out = Join-Path $TestDrive 'ro'
+        $s = Invoke-ProxRefine $jsonl -OutputPath $out -Preset Gopher -RulesOption @{ MinWords = 5; GopherRepetition = $false } -Tokenizer whitespace
+        $s.DocGenerator.Spec | Should -Match 'MinWords=5'
+        $s.DocGenerator.Spec | Should -Match 'GopherRepetition=false'
+        (Get-Content (Join-Path $out '_summary.json') -Raw) | Should -Match 'MinWords=5'
+    }
+
+    It 'rejects an unknown option or a bad value as Prox.InvalidRulesOption naming it' {
+        $err = $null
+        try { 'text' | Get-ProxProgram -RulesOption @{ MinWordz = 3 } -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'Prox.InvalidRulesOption*'
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $err.Exception.Message | Should -Match 'MinWordz'
+        $err.Exception.Message | Should -Match 'MinWords'
+        $err = $null
+        try { Invoke-ProxRefine $jsonl -OutputPath (Join-Path $TestDrive 'never2') -RulesOption @{ MinWords = 'many' } -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'Prox.InvalidRulesOption*'
+        $err.Exception.Message | Should -Match 'integer'
+    }
+}

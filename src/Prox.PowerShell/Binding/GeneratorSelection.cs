@@ -24,26 +24,36 @@ internal sealed class GeneratorSelection : IDisposable
     public IProgramGenerator? Chunk { get; }
 
     /// <summary>The specs a cmdlet's parameters name, per stage.</summary>
-    public static (GeneratorSpec Doc, GeneratorSpec Chunk) Specs(string? generator, string? preset, string? docGenerator, string? chunkGenerator)
+    public static (GeneratorSpec Doc, GeneratorSpec Chunk) Specs(string? generator, string? preset, string? docGenerator, string? chunkGenerator,
+        System.Collections.IDictionary? rulesOptions = null)
     {
         GeneratorSpec both = !string.IsNullOrWhiteSpace(generator) ? GeneratorSpec.Parse(generator)
             : !string.IsNullOrWhiteSpace(preset) ? new GeneratorSpec(GeneratorSpec.RulesKind, preset)
             : GeneratorSpec.Default;
-        return (string.IsNullOrWhiteSpace(docGenerator) ? both : GeneratorSpec.Parse(docGenerator),
-                string.IsNullOrWhiteSpace(chunkGenerator) ? both : GeneratorSpec.Parse(chunkGenerator));
+        var doc = string.IsNullOrWhiteSpace(docGenerator) ? both : GeneratorSpec.Parse(docGenerator);
+        var chunk = string.IsNullOrWhiteSpace(chunkGenerator) ? both : GeneratorSpec.Parse(chunkGenerator);
+        var overrides = RulesOptionValues.ToPairs(rulesOptions);
+        if (overrides.Count == 0) return (doc, chunk);
+        // -RulesOption overrides thresholds of the rules generators; they become part of the spec the run records.
+        if (doc.Kind != GeneratorSpec.RulesKind && chunk.Kind != GeneratorSpec.RulesKind)
+            throw new ArgumentException($"-RulesOption sets options of the rules generator, but the generators are '{doc}' and '{chunk}'");
+        return (doc.Kind == GeneratorSpec.RulesKind ? doc.WithOptions(overrides) : doc,
+                chunk.Kind == GeneratorSpec.RulesKind ? chunk.WithOptions(overrides) : chunk);
     }
 
     /// <summary>The error record of a generator that could not be made: <c>Prox.UnknownPreset</c> for a rules preset, else <c>Prox.UnknownGenerator</c>.</summary>
-    public static ErrorRecord Error(Exception e, object? target) =>
+    public static ErrorRecord Error(Exception e, object? target, object? rulesOptions = null) =>
         e is ArgumentException a && a.Message.Contains("rules preset", StringComparison.Ordinal)
             ? ProxErrors.UnknownPreset(a, target?.ToString() ?? "")
-            : ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, target);
+            : e is ArgumentException o && (o.Message.Contains("rules option", StringComparison.Ordinal) || o.Message.Contains("-RulesOption", StringComparison.Ordinal))
+                ? ProxErrors.Create(e, "InvalidRulesOption", ErrorCategory.InvalidArgument, rulesOptions ?? target)
+                : ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, target);
 
     /// <summary>Creates the generators of the stages that run.</summary>
     public static GeneratorSelection Create(PSCmdlet cmdlet, RefineStages stages, string? generator, string? preset, string? docGenerator,
-        string? chunkGenerator, int threads, IReadOnlyDictionary<string, string>? settings = null)
+        string? chunkGenerator, int threads, IReadOnlyDictionary<string, string>? settings = null, System.Collections.IDictionary? rulesOptions = null)
     {
-        var (docSpec, chunkSpec) = Specs(generator, preset, docGenerator, chunkGenerator);
+        var (docSpec, chunkSpec) = Specs(generator, preset, docGenerator, chunkGenerator, rulesOptions);
         var context = new GeneratorContext
         {
             BaseDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath,

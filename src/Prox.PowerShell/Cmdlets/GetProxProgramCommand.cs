@@ -57,6 +57,11 @@ public sealed class GetProxProgramCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? ChunkGenerator { get; set; }
 
+    /// <summary>Overrides of rules thresholds and switches by name (<c>@{ MinWords = 40; C4Document = $true }</c>), recorded in the generator spec.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public System.Collections.Hashtable? RulesOption { get; set; }
+
     /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(PresetCompleter))]
@@ -89,11 +94,11 @@ public sealed class GetProxProgramCommand : PSCmdlet
         var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
         try
         {
-            _generators = Binding.GeneratorSelection.Create(this, stages, Generator, Preset, DocGenerator, ChunkGenerator, threads: 1);
+            _generators = Binding.GeneratorSelection.Create(this, stages, Generator, Preset, DocGenerator, ChunkGenerator, threads: 1, rulesOptions: RulesOption);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
-            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator));
+            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator, RulesOption));
         }
         WriteVerbose($"generators: doc {_generators!.Doc?.Name ?? "(off)"}, chunk {_generators.Chunk?.Name ?? "(off)"}, stages {stages}");
         _refiner = new DocumentRefiner(_generators!.Doc, _generators.Chunk, new RefineOptions { Stages = stages, Tokenizer = Prox.Text.TokenCounter.Whitespace, Threads = 1 });

@@ -73,6 +73,11 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? ChunkGenerator { get; set; }
 
+    /// <summary>Overrides of rules thresholds and switches by name (<c>@{ MinWords = 40; C4Document = $true }</c>), recorded in the generator spec.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public System.Collections.Hashtable? RulesOption { get; set; }
+
     /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(PresetCompleter))]
@@ -133,11 +138,11 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     {
         try
         {
-            return GeneratorSelection.Create(this, Stages, Generator, Preset, DocGenerator, ChunkGenerator, ThrottleLimit);
+            return GeneratorSelection.Create(this, Stages, Generator, Preset, DocGenerator, ChunkGenerator, ThrottleLimit, rulesOptions: RulesOption);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or IOException)
         {
-            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator));
+            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator, RulesOption));
             throw;
         }
     }

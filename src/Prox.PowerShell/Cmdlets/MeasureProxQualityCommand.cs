@@ -50,6 +50,11 @@ public sealed class MeasureProxQualityCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string? Generator { get; set; }
 
+    /// <summary>Overrides of rules thresholds and switches by name (<c>@{ MinWords = 40; C4Document = $true }</c>), recorded in the generator spec.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public System.Collections.Hashtable? RulesOption { get; set; }
+
     /// <summary><para type="description">The rules preset: ProxRules (default; alias Default), Gopher, C4, FineWeb (shorthand for -Generator rules:Preset).</para></summary>
     [Parameter]
     [ValidateSet("ProxRules", "Default", "Gopher", "C4", "FineWeb")]
@@ -79,11 +84,11 @@ public sealed class MeasureProxQualityCommand : PSCmdlet
             GeneratorSelection generators;
             try
             {
-                generators = GeneratorSelection.Create(this, RefineStages.Doc, Generator, Preset, null, null, threads: 1);
+                generators = GeneratorSelection.Create(this, RefineStages.Doc, Generator, Preset, null, null, threads: 1, rulesOptions: RulesOption);
             }
             catch (Exception e) when (e is ArgumentException or FormatException or IOException)
             {
-                ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator));
+                ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator, RulesOption));
                 return;
             }
             using var _ = generators;
