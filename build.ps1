@@ -149,15 +149,24 @@ function New-ModulePackage {
 
     $installed = (Get-ChildItem $layout -Recurse -File | Measure-Object Length -Sum).Sum
     $manifest = Import-PowerShellDataFile (Join-Path $layout 'Prox.psd1')
-    # Publish in a fresh process: Publish-PSResource loads the manifest, and this one may have the module loaded.
+    # Publish in a fresh process (Publish-PSResource loads the manifest, and this one may have the module loaded) with
+    # user folders of its own, so that the repository it registers is in no one else's list: builds that run at the
+    # same time, and the user's own PSResourceGet settings, do not see each other.
+    $publishHome = Join-Path $packageRoot 'publish-home'
+    if (Test-Path $publishHome) { Remove-Item $publishHome -Recurse -Force }
+    $vars = @{ XDG_DATA_HOME = "$publishHome/.local/share"; XDG_CONFIG_HOME = "$publishHome/.config"; XDG_CACHE_HOME = "$publishHome/.cache" }
+    foreach ($d in $vars.Values) { New-Item -ItemType Directory -Force $d | Out-Null }
     $publish = @"
 `$ErrorActionPreference = 'Stop'
-Register-PSResourceRepository -Name ProxPackageBuild -Uri '$repository' -Trusted -Force
-try { Publish-PSResource -Path '$layout' -Repository ProxPackageBuild }
-finally { Unregister-PSResourceRepository -Name ProxPackageBuild }
+Register-PSResourceRepository -Name ProxPackageBuild -Uri '$repository' -Trusted
+Publish-PSResource -Path '$layout' -Repository ProxPackageBuild
 "@
-    Invoke-Pwsh -NoProfile -NonInteractive -Command $publish
+    $saved = @{}
+    foreach ($k in $vars.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $vars[$k]) }
+    try { Invoke-Pwsh -NoProfile -NonInteractive -Command $publish }
+    finally { foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) } }
     if ($LASTEXITCODE -ne 0) { throw 'Publish-PSResource failed' }
+    Remove-Item $publishHome -Recurse -Force
     $nupkg = Get-ChildItem $repository -Filter "Prox.$($manifest.ModuleVersion).nupkg" | Select-Object -First 1
     if (-not $nupkg) { throw "no Prox.$($manifest.ModuleVersion).nupkg in $repository" }
     Write-Host ("==> {0}: {1:N1} MB (installed: {2:N1} MB)" -f $nupkg.FullName, ($nupkg.Length / 1MB), ($installed / 1MB)) -ForegroundColor Cyan
