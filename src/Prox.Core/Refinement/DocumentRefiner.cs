@@ -26,6 +26,8 @@ public sealed class DocumentRefiner
     private readonly RefineOptions _options;
     private readonly ITokenCounter _tokens;
     private readonly ParallelOptions _parallel;
+    private readonly bool _segmentTokens;
+    private readonly System.Collections.Concurrent.ConcurrentBag<SegmentTokens> _segmentPool = [];
 
     /// <summary>One generator for both stages.</summary>
     public DocumentRefiner(IProgramGenerator generator, RefineOptions? options = null) : this(generator, generator, options) { }
@@ -44,6 +46,7 @@ public sealed class DocumentRefiner
         if ((_options.Stages & RefineStages.Chunk) != 0)
             _chunk = chunkGenerator ?? throw new ArgumentException("the chunk stage runs but has no generator", nameof(chunkGenerator));
         _tokens = TokenCounter.Create(_options.Tokenizer);
+        _segmentTokens = SegmentTokens.Supports(_tokens);
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Threads };
     }
 
@@ -132,6 +135,8 @@ public sealed class DocumentRefiner
         public readonly CorpusDocument? Source = source;
         public int Lines;
         public long TokensIn;
+        /// <summary>The input's tokens per segment, to derive the output's count (null for counters without segments).</summary>
+        public SegmentTokens? Segments;
         public ProgramResult? DocResult;
         public ExecutionResult? DocExecution;
         public IReadOnlyList<ProgramRequest>? ChunkRequests;
@@ -176,7 +181,15 @@ public sealed class DocumentRefiner
         {
             var d = docs[i];
             d.Lines = DocumentLines.Count(d.Text);
-            d.TokensIn = _tokens.CountTokens(d.Text);
+            if (_segmentTokens)
+            {
+                d.Segments = _segmentPool.TryTake(out var seg) ? seg : new SegmentTokens();
+                d.TokensIn = d.Segments.Count(_tokens, d.Text, d.Lines);
+            }
+            else
+            {
+                d.TokensIn = _tokens.CountTokens(d.Text);
+            }
         });
 
         if (_doc is { } docGen)
@@ -249,9 +262,15 @@ public sealed class DocumentRefiner
             else
             {
                 output = ce.Text;
-                tokensOut = ReferenceEquals(output, text) || string.Equals(output, text, StringComparison.Ordinal) ? d.TokensIn : _tokens.CountTokens(output);
+                // Counted once: the output's tokens come from the input's segments where whole lines were removed.
+                tokensOut = ReferenceEquals(output, text) ? d.TokensIn : d.Segments?.Derive(_tokens, text, ce) ?? _tokens.CountTokens(output);
             }
             chunk = Stage(ProgramStage.Chunk, _chunk!, ce, d.ChunkResults!, d.ChunkRequests!.Count, output.Length, ce.Dropped ? 0 : ce.WordsOut, tokensOut);
+        }
+        if (d.Segments is { } used)
+        {
+            _segmentPool.Add(used);
+            d.Segments = null;
         }
         if (wordsIn < 0) wordsIn = PyText.CountWords(text);
         var kept = dropStage is null;
@@ -268,7 +287,7 @@ public sealed class DocumentRefiner
             Text = output,
             OriginalText = text,
             LinesIn = d.Lines,
-            LinesOut = kept ? DocumentLines.Count(output) : 0,
+            LinesOut = !kept ? 0 : ReferenceEquals(output, text) ? d.Lines : DocumentLines.Count(output),
             WordsIn = wordsIn,
             WordsOut = wordsOut,
             CharactersIn = text.Length,

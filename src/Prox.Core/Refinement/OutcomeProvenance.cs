@@ -64,21 +64,31 @@ public static class OutcomeProvenance
         w.WriteStartObject(name);
         w.WriteString("generator", s.Generator);
         w.WriteString("program", s.Program);
-        w.WriteNumber("requests", s.Requests);
-        w.WriteNumber("error_count", s.ErrorCount);
-        w.WriteNumber("parse_errors", s.ParseErrors);
-        w.WriteBoolean("ignored", s.Ignored);
-        w.WriteBoolean("dropped", s.Dropped);
-        if (s.Dropped) w.WriteString("drop_reason", s.DropReason.ToString());
+        // Fields at their default (1 request, no errors, not ignored, not dropped, nothing removed) are left out.
+        if (s.Requests != 1) w.WriteNumber("requests", s.Requests);
+        if (s.ErrorCount != 0) w.WriteNumber("error_count", s.ErrorCount);
+        if (s.ParseErrors != 0) w.WriteNumber("parse_errors", s.ParseErrors);
+        if (s.Ignored) w.WriteBoolean("ignored", true);
+        if (s.Dropped)
+        {
+            w.WriteBoolean("dropped", true);
+            w.WriteString("drop_reason", s.DropReason.ToString());
+        }
         if (s.Score is { } score) w.WriteNumber("score", score);
         if (s.PromptTokens > 0) w.WriteNumber("prompt_tokens", s.PromptTokens);
         if (s.GeneratedTokens > 0) w.WriteNumber("generated_tokens", s.GeneratedTokens);
-        w.WriteNumber("lines_removed", s.LinesRemoved);
-        w.WriteNumber("chars_out", s.CharactersOut);
-        w.WriteNumber("words_out", s.WordsOut);
-        w.WriteNumber("tokens_out", s.TokensOut);
+        if (s.LinesRemoved != 0) w.WriteNumber("lines_removed", s.LinesRemoved);
+        if (!s.Dropped)
+        {
+            w.WriteNumber("chars_out", s.CharactersOut);
+            w.WriteNumber("words_out", s.WordsOut);
+            w.WriteNumber("tokens_out", s.TokensOut);
+        }
         w.WriteStartObject("operations");
-        foreach (var (fn, n) in s.Operations.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(fn, n);
+        if (s.Operations.Count == 1)
+            foreach (var (fn, n) in s.Operations) w.WriteNumber(fn, n);
+        else
+            foreach (var (fn, n) in s.Operations.OrderBy(p => p.Key, StringComparer.Ordinal)) w.WriteNumber(fn, n);
         w.WriteEndObject();
         if (s.Diagnostics.Count > 0)
         {
