@@ -303,13 +303,18 @@ public sealed class DocumentRefiner
         int requests, long charsOut, long wordsOut, long tokensOut)
     {
         // Operation indices of the joined program map back to the request whose program held them, in order.
-        var labels = new List<string?>(r.Program.Operations.Count);
-        foreach (var res in results)
+        List<string?>? labels = null;
+        if (results.Count == 1) labels = results[0].OperationLabels as List<string?> ?? results[0].OperationLabels?.ToList();
+        else if (results.Any(x => x.OperationLabels is not null))
         {
-            var ops = CountOperations(res.Program, labels.Count == 0 && results.Count == 1 ? r.Program.Operations.Count : -1);
-            for (var k = 0; k < ops; k++) labels.Add(res.LabelOf(k));
+            labels = new List<string?>(r.Program.Operations.Count);
+            foreach (var res in results)
+            {
+                var ops = CountOperations(res.Program, -1);
+                for (var k = 0; k < ops; k++) labels.Add(res.LabelOf(k));
+            }
         }
-        string? Label(int op) => op >= 0 && op < labels.Count ? labels[op] : null;
+        string? Label(int op) => labels is not null && op >= 0 && op < labels.Count ? labels[op] : null;
 
         var operations = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var op in r.Program.Operations) operations[op.FunctionName] = operations.GetValueOrDefault(op.FunctionName) + 1;
@@ -349,7 +354,8 @@ public sealed class DocumentRefiner
             Generator = gen.Name,
             Program = r.Program.Text,
             Requests = requests,
-            Diagnostics = r.Diagnostics,
+            // Diagnostics are computed only when there is something to say (they cost a line count otherwise).
+            Diagnostics = r.ErrorCount > 0 || r.Program.Diagnostics.Count > 0 || r.WorkLimitExceeded ? r.Diagnostics : [],
             ErrorCount = r.ErrorCount,
             ParseErrors = parseErrors,
             Ignored = r.Ignored,

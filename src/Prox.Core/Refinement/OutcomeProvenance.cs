@@ -78,12 +78,8 @@ public static class OutcomeProvenance
         if (s.PromptTokens > 0) w.WriteNumber("prompt_tokens", s.PromptTokens);
         if (s.GeneratedTokens > 0) w.WriteNumber("generated_tokens", s.GeneratedTokens);
         if (s.LinesRemoved != 0) w.WriteNumber("lines_removed", s.LinesRemoved);
-        if (!s.Dropped)
-        {
-            w.WriteNumber("chars_out", s.CharactersOut);
-            w.WriteNumber("words_out", s.WordsOut);
-            w.WriteNumber("tokens_out", s.TokensOut);
-        }
+        // A stage's output counts are not written: the doc stage leaves the input as it is, the chunk stage leaves the
+        // document's output (both read back from "counts").
         w.WriteStartObject("operations");
         if (s.Operations.Count == 1)
             foreach (var (fn, n) in s.Operations) w.WriteNumber(fn, n);
@@ -176,8 +172,8 @@ public static class OutcomeProvenance
             SourceRecord = p.TryGetProperty("source_record", out _) ? Long(p, "source_record") : source?.SourceLine ?? 0,
             DropStage = dropStage,
             DropReason = kept ? DropReason.None : Reason(Str(p, "drop_reason")),
-            Doc = p.TryGetProperty("doc", out var d) ? ReadStage(d, ProgramStage.Doc) : null,
-            Chunk = p.TryGetProperty("chunk", out var k) ? ReadStage(k, ProgramStage.Chunk) : null,
+            Doc = p.TryGetProperty("doc", out var d) ? WithOutput(ReadStage(d, ProgramStage.Doc), Count("chars_in"), Count("words_in"), Count("tokens_in")) : null,
+            Chunk = p.TryGetProperty("chunk", out var k) ? WithOutput(ReadStage(k, ProgramStage.Chunk), Count("chars_out"), Count("words_out"), Count("tokens_out")) : null,
             Text = kept ? text : "",
             OriginalText = kept ? null : text,
             LinesIn = Count("lines_in"),
@@ -192,6 +188,9 @@ public static class OutcomeProvenance
             Source = source,
         };
     }
+
+    private static StageOutcome WithOutput(StageOutcome s, long chars, long words, long tokens) =>
+        s.Dropped ? s : s with { CharactersOut = chars, WordsOut = words, TokensOut = tokens };
 
     private static StageOutcome ReadStage(JsonElement s, ProgramStage stage)
     {
@@ -239,9 +238,6 @@ public static class OutcomeProvenance
             GeneratedTokens = Long(s, "generated_tokens"),
             Details = details,
             LinesRemoved = (int)Long(s, "lines_removed"),
-            CharactersOut = Long(s, "chars_out"),
-            WordsOut = Long(s, "words_out"),
-            TokensOut = Long(s, "tokens_out"),
         };
     }
 

@@ -20,11 +20,14 @@ internal sealed class SegmentTokens
     private int _lines;
 
     /// <summary>
-    /// True when <paramref name="counter"/>'s counts add up over segments: cl100k_base, o200k_base and the whitespace
-    /// counter (randomized test against counting the whole text). Not gpt2 (its counts do not always add up there).
+    /// True when deriving pays for <paramref name="counter"/>: cl100k_base and o200k_base, whose counts add up over
+    /// segments (randomized test against counting the whole text). Not gpt2 (its counts do not always add up there),
+    /// nor the whitespace counter (counting it again is cheaper than the bookkeeping).
     /// </summary>
-    public static bool Supports(ITokenCounter counter) =>
-        counter is WhitespaceTokenCounter || counter is EncodingTokenCounter { Name: "cl100k_base" or "o200k_base" };
+    public static bool Supports(ITokenCounter counter) => counter is EncodingTokenCounter { Name: "cl100k_base" or "o200k_base" };
+
+    /// <summary>True when <paramref name="counter"/>'s counts add up over segments (also the whitespace counter).</summary>
+    internal static bool AddsUp(ITokenCounter counter) => Supports(counter) || counter is WhitespaceTokenCounter;
 
     /// <summary>Counts <paramref name="text"/> segment by segment and remembers each segment's count; returns the total.</summary>
     public long Count(ITokenCounter counter, string text, int lineCount)
