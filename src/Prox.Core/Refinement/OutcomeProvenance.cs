@@ -21,7 +21,7 @@ public static class OutcomeProvenance
     public static byte[] ToUtf8(DocumentOutcome outcome, ProgramDialect dialect = ProgramDialect.Strict)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var buffer = new ArrayBufferWriter<byte>(512);
+        var buffer = new ArrayBufferWriter<byte>(1024);
         using (var w = new Utf8JsonWriter(buffer))
             Write(w, outcome, dialect);
         return buffer.WrittenSpan.ToArray();
