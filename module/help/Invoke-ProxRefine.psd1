@@ -8,7 +8,7 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
     Parameters  = @{
         Path            = 'Corpus files, folders or wildcard patterns (* ? [ ]), relative to the current location. Strings from the pipeline bind here; files from Get-ChildItem bind to -LiteralPath.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards): use it for names that contain [ ] * ?. Files piped from Get-ChildItem bind here (by their PSPath), so their names are never read as patterns. Relative paths are relative to the current PowerShell location.'
-        OutputPath      = 'The folder for the refined files, dropped/, quarantine/ and _summary.json.'
+        OutputPath      = 'The folder for the refined files, dropped/, quarantine/ and _summary.json. With documents piped in (Get-ProxDocument), they are refined and written there too (one refined file per source file, dropped/, _summary.json) and the summary is returned; without it piped documents give one DocumentOutcome each.'
         Generator       = 'The generator of both stages, as a spec: rules (the ProxRules preset), rules:<Preset> (ProxRules, Gopher, C4, FineWeb), rules:<Preset>?Option=value&... (RulesOptions overrides, e.g. rules:C4?C4MinLineWords=5), or a model folder. Default rules:ProxRules. Recorded in the summary and every unit marker.'
         DocGenerator    = 'The doc stage''s generator spec, when it differs from -Generator (ProX uses a doc model and a different chunk model).'
         ChunkGenerator  = 'The chunk stage''s generator spec, when it differs from -Generator.'

@@ -169,3 +169,20 @@ Invoke-ProxRefine -Path '$in' -OutputPath '$killed' -Tokenizer whitespace -Throt
         (Get-FileHash $victim).Hash | Should -Be $hash
     }
 }
+
+Describe 'Documents piped with -OutputPath' {
+    It 'Get-ProxDocument | Invoke-ProxRefine -OutputPath writes the refined documents and returns the summary' {
+        $f = Join-Path $TestDrive 'src.jsonl'; New-CorpusFile $f 1 8
+        $out = Join-Path $TestDrive 'piped-out'
+        $s = Get-ProxDocument $f -First 5 | Where-Object Id -ne 'd2' | Invoke-ProxRefine -OutputPath $out -Tokenizer whitespace
+        $s | Should -BeOfType ([Prox.Refinement.RunSummary])
+        $s.DocumentsIn | Should -Be 4
+        $s.DocumentsIn | Should -Be ($s.DocumentsOut + $s.DocumentsDropped)
+        $kept = Get-ProxDocument (Join-Path $out 'src.jsonl')
+        $kept.Count | Should -Be $s.DocumentsOut
+        $kept.Id | Should -Not -Contain 'd2'
+        $kept[0].Metadata.prox.chunk.program | Should -Not -BeNullOrEmpty
+        Join-Path $out '_summary.json' | Should -Exist
+        { Get-ProxDocument $f -First 1 | Invoke-ProxRefine -OutputPath $out -Tokenizer whitespace -ErrorAction Stop } | Should -Throw '*-Force*'
+    }
+}

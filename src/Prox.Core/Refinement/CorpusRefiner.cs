@@ -149,6 +149,105 @@ public sealed class CorpusRefiner
         return summary;
     }
 
+    /// <summary>
+    /// Refines documents already read (e.g. filtered in PowerShell) and writes them into <paramref name="outputDirectory"/>
+    /// the way a run over files does: kept documents to a file named after each document's source file, dropped ones to
+    /// <c>dropped/</c>, every file published only when complete, and <c>_summary.json</c> with the counts. Such a run
+    /// has no plan to resume (its input is not a file): an existing output is overwritten only with
+    /// <see cref="RefineOptions.Force"/>.
+    /// </summary>
+    /// <exception cref="IOException">Outputs exist without Force, the folder holds a run over files, or two sources share a file name.</exception>
+    public RunSummary RunDocuments(IEnumerable<CorpusDocument> documents, string outputDirectory, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documents);
+        var outDir = Path.GetFullPath(outputDirectory);
+        var refiner = new DocumentRefiner(_docGenerator, _chunkGenerator, _options);
+        using var runLock = RunLock.Acquire(outDir);
+        var summaryPath = Path.Combine(outDir, RunSummary.FileName);
+        if (File.Exists(Path.Combine(outDir, RunPlan.FileName)))
+            throw new IOException($"'{outDir}' holds a run over files ({RunPlan.FileName}); write the documents to another folder");
+        if (File.Exists(summaryPath) && !_options.Force)
+            throw new IOException($"'{summaryPath}' exists; use -Force (RefineOptions.Force) to overwrite the run");
+        var clock = Stopwatch.StartNew();
+        var files = new Dictionary<string, (string Source, FileSummary Stats, CorpusWriter Kept, CorpusWriter? Dropped)>(StringComparer.Ordinal);
+        var order = new List<string>();
+        try
+        {
+            var batch = new List<DocumentRefiner.Work>(_options.BatchSize);
+            void Flush()
+            {
+                refiner.RefineBatch(batch, singleThread: false, cancellationToken, withProvenance: true);
+                foreach (var w in batch)
+                {
+                    var doc = w.Source!;
+                    var name = Path.GetFileName(doc.SourceFile);
+                    if (!files.TryGetValue(name, out var f))
+                    {
+                        var output = Path.Combine(outDir, name);
+                        if (File.Exists(output) && !_options.Force) throw new IOException($"'{output}' exists; use -Force (RefineOptions.Force) to overwrite it");
+                        f = (doc.SourceFile, new FileSummary { Input = doc.SourceFile, Output = output, Doc = _docGenerator is null ? null : new StageStatistics(), Chunk = _chunkGenerator is null ? null : new StageStatistics() },
+                            CorpusWriter.Create(output, new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel }), null);
+                        files[name] = f;
+                        order.Add(name);
+                    }
+                    else if (!string.Equals(f.Source, doc.SourceFile, StringComparison.Ordinal))
+                    {
+                        throw new IOException($"'{doc.SourceFile}' and '{f.Source}' would both be written to '{f.Stats.Output}'; refine them into different folders");
+                    }
+                    var o = w.Outcome!;
+                    if (o.Kept) f.Kept.Write(doc, o.Text, w.Provenance);
+                    else if (_options.WriteDropped)
+                    {
+                        var dropped = f.Dropped ??= CorpusWriter.Create(Path.Combine(outDir, "dropped", name), new CorpusWriteOptions { Format = _options.OutputFormat, CompressionLevel = _options.CompressionLevel });
+                        files[name] = f with { Dropped = dropped };
+                        dropped.Write(doc, w.Text, w.Provenance);
+                    }
+                    f.Stats.Add(o);
+                }
+                batch.Clear();
+            }
+            foreach (var d in documents)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                batch.Add(new DocumentRefiner.Work(d.Id, d.Text, d));
+                if (batch.Count >= _options.BatchSize) Flush();
+            }
+            if (batch.Count > 0) Flush();
+            foreach (var name in order)
+            {
+                var f = files[name];
+                f.Kept.Complete();
+                f.Dropped?.Complete();
+                f.Stats.Dropped = f.Dropped?.Path;
+            }
+        }
+        finally
+        {
+            foreach (var f in files.Values) { f.Kept.Dispose(); f.Dropped?.Dispose(); }
+        }
+        var summary = new RunSummary
+        {
+            DocGenerator = refiner.DocGenerator is { } dg ? GeneratorInfo.Of(dg) : null,
+            ChunkGenerator = refiner.ChunkGenerator is { } cg ? GeneratorInfo.Of(cg) : null,
+            Dialect = _options.Dialect.ToString(),
+            Stages = RunPlan.SettingsOf(_options)["stages"],
+            Tokenizer = refiner.Tokens.Name,
+            OutputPath = outDir,
+            Started = DateTimeOffset.UtcNow - clock.Elapsed,
+            Finished = DateTimeOffset.UtcNow,
+            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+        };
+        summary.Backend = RunSummary.BackendOf(summary.DocGenerator, summary.ChunkGenerator);
+        foreach (var name in order)
+        {
+            summary.Add(files[name].Stats);
+            summary.Files.Add(files[name].Stats);
+        }
+        summary.Save(summaryPath);
+        Log?.Invoke($"wrote {order.Count} file(s) and '{summaryPath}'");
+        return summary;
+    }
+
     /// <summary>A unit fails alone when its input cannot be read or its records are bad; anything else stops the run.</summary>
     private static bool IsUnitFailure(Exception e) => e is InvalidDataException or IOException or NotSupportedException or System.Text.Json.JsonException
         && e is not DirectoryNotFoundException;

@@ -56,6 +56,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     /// <summary>The output folder (needed to refine files).</summary>
     [Parameter(Position = 1, ParameterSetName = PathSet)]
     [Parameter(Position = 1, ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = DocumentSet)]
     public string OutputPath { get; set; } = "";
 
     /// <summary>The generator of both stages, as a spec: <c>rules</c>, <c>rules:C4</c>, <c>rules:ProxRules?MinWords=40</c>, a model folder. Default <c>rules:ProxRules</c>.</summary>
@@ -165,6 +166,10 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     {
         switch (ParameterSetName)
         {
+            case DocumentSet when !string.IsNullOrWhiteSpace(OutputPath):
+                // Written into a folder at the end, in input order (one refined file per source file).
+                _pendingDocuments.AddRange(Document);
+                break;
             case DocumentSet:
                 // Documents are refined a batch at a time, in input order, as they arrive.
                 _pendingDocuments.AddRange(Document);
@@ -196,6 +201,11 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     /// <inheritdoc />
     protected override void EndProcessing()
     {
+        if (ParameterSetName == DocumentSet && !string.IsNullOrWhiteSpace(OutputPath))
+        {
+            WriteDocuments();
+            return;
+        }
         if (ParameterSetName is DocumentSet or TextSet)
         {
             try
@@ -320,6 +330,29 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
                 if (f.Quarantine is not null) WriteObject(new FileInfo(f.Quarantine));
             }
             WriteObject(new FileInfo(System.IO.Path.Combine(output, RunSummary.FileName)));
+        }
+    }
+
+    /// <summary>Piped documents with -OutputPath: refined and written into the folder, the summary returned.</summary>
+    private void WriteDocuments()
+    {
+        var output = FileSystemPaths.ResolveForOutput(this, OutputPath);
+        if (!ShouldProcess(output, $"Refine {_pendingDocuments.Count:N0} document(s) into '{output}'")) return;
+        using var generators = CreateGenerators();
+        var options = new RefineOptions
+        {
+            Stages = Stages, Dialect = Dialect, TextField = TextField, IdField = IdField, Tokenizer = TokenizerNames.Resolve(this, Tokenizer),
+            OutputFormat = OutputFormat, Threads = ThrottleLimit, WriteDropped = !NoDroppedOutput, Force = Force,
+        };
+        _cancel = new CancellationTokenSource();
+        try
+        {
+            var summary = new CorpusRefiner(generators.Doc, generators.Chunk, options) { Log = WriteVerbose }.RunDocuments(_pendingDocuments, output, _cancel.Token);
+            WriteObject(summary);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            ThrowTerminatingError(ProxErrors.Create(e, "RefineFailed", ProxErrors.CategoryOf(e), OutputPath));
         }
     }
 
