@@ -21,6 +21,7 @@ public static class ProgramGenerators
     private static readonly Dictionary<string, IGeneratorProvider> Providers = new(StringComparer.OrdinalIgnoreCase)
     {
         [GeneratorSpec.RulesKind] = new RulesGeneratorProvider(),
+        [GeneratorSpec.ModelKind] = new Models.ModelGeneratorProvider(),
     };
 
     /// <summary>The spec kinds that can be created.</summary>

@@ -1,0 +1,276 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Prox.Chunking;
+using Prox.Generation;
+using Prox.Programs;
+using Prox.Text;
+
+namespace Prox.Models;
+
+/// <summary>
+/// Writes ProX programs with a LLaMA decoder-with-past ONNX model folder (the published refining models after
+/// <c>ConvertTo-ProxOnnxModel</c>, or folders in Hugging Face naming such as the shared tiny models). Prompts and
+/// chunking are the published ones (<see cref="ProxPrompts"/>, <see cref="LineChunker"/> over the LLaMA-2 tokenizer):
+/// the doc prompt is cut at 2000 tokens, the chunk stage is planned as one request per chunk of at most 1500 tokens.
+/// Decoding is greedy with the KV cache, stops at EOS, after 2000 (doc) or 256 (chunk) new tokens, and never runs
+/// past the model's context (2048 for the published models); the output is trimmed of spaces. The doc stage runs in
+/// one pass by default (<see cref="DocDecisionMode.Score"/>): see <see cref="Generate"/>.
+/// </summary>
+/// <remarks>One request at a time (the session is not shared between concurrent calls); cancellation stops a model
+/// call in progress.</remarks>
+public sealed class LlamaProgramGenerator : IProgramGenerator
+{
+    private const string KeepProgram = "keep_doc()";
+    private const string DropProgram = "drop_doc()";
+
+    private readonly KvCacheDecoder _decoder;
+    private readonly Llama2Tokenizer _tokenizer;
+    private readonly LineChunker _chunker;
+    private readonly int[] _keepIds, _dropIds;
+    private readonly object _gate = new();
+    private bool _disposed;
+
+    private LlamaProgramGenerator(GeneratorSpec spec, string folder, ModelGeneratorOptions options, KvCacheDecoder decoder, string provider,
+        Llama2Tokenizer tokenizer, string tokenizerPath, int context, int eos)
+    {
+        Spec = spec;
+        Folder = folder;
+        Options = options;
+        _decoder = decoder;
+        Provider = provider;
+        _tokenizer = tokenizer;
+        TokenizerPath = tokenizerPath;
+        ContextLength = context;
+        EosId = eos;
+        _chunker = new LineChunker(tokenizer);
+        _keepIds = tokenizer.Encode(KeepProgram, addBos: false);
+        _dropIds = tokenizer.Encode(DropProgram, addBos: false);
+    }
+
+    /// <inheritdoc/>
+    public GeneratorSpec Spec { get; }
+
+    /// <summary>The model folder (full path).</summary>
+    public string Folder { get; }
+
+    /// <summary>The effective options.</summary>
+    public ModelGeneratorOptions Options { get; }
+
+    /// <summary>The execution provider the model really runs on: <c>CUDA</c> or <c>CPU</c>.</summary>
+    public string Provider { get; }
+
+    /// <summary>The tokenizer file used.</summary>
+    public string TokenizerPath { get; }
+
+    /// <summary>Positions the model can attend to (prompt plus generated tokens).</summary>
+    public int ContextLength { get; }
+
+    /// <summary>The end-of-sequence token id.</summary>
+    public int EosId { get; }
+
+    /// <summary>Decoder layers, read from the graph.</summary>
+    public int Layers => _decoder.Signature.Layers;
+
+    /// <summary>Key/value heads, read from the graph.</summary>
+    public int KvHeads => _decoder.Signature.KvHeads;
+
+    /// <summary>Width of one head, read from the graph.</summary>
+    public int HeadSize => _decoder.Signature.HeadSize;
+
+    /// <summary>Element type of the cache and logits: <c>float32</c> or <c>float16</c>.</summary>
+    public string DType => _decoder.Signature.DType;
+
+    /// <summary>
+    /// Opens a model folder: <c>model.onnx</c> (+ external data), the tokenizer (<paramref name="options"/>'
+    /// <see cref="ModelGeneratorOptions.Tokenizer"/> or the folder's <c>tokenizer.model</c>) and, when present,
+    /// <c>config.json</c> (context length, EOS; checked against the graph) or <c>genai_config.json</c> (context length).
+    /// </summary>
+    /// <param name="folder">The model folder.</param>
+    /// <param name="options">Options (default: all defaults).</param>
+    /// <param name="spec">The spec to report (default: <c>model:&lt;folder&gt;</c>).</param>
+    /// <param name="warn">Told once when CUDA does not load under <see cref="ExecutionProvider.Auto"/>.</param>
+    /// <param name="threads">Intra-op threads when <see cref="ModelGeneratorOptions.Threads"/> is 0 (0 = ONNX Runtime's default).</param>
+    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
+    /// <exception cref="FileNotFoundException">No <c>model.onnx</c> or no tokenizer; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">The graph does not fit (the message names the file and the input or output).</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ExecutionProvider.Cuda"/> and CUDA cannot be used.</exception>
+    public static LlamaProgramGenerator Open(string folder, ModelGeneratorOptions? options = null, GeneratorSpec? spec = null,
+        Action<string>? warn = null, int threads = 0)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        options ??= new ModelGeneratorOptions();
+        folder = Path.GetFullPath(folder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"model folder '{folder}' does not exist");
+        var modelPath = Path.Combine(folder, LlamaOnnxWriter.ModelFile);
+        if (!File.Exists(modelPath)) throw new FileNotFoundException($"model folder '{folder}' has no {LlamaOnnxWriter.ModelFile}", modelPath);
+
+        LlamaConfig? config = null;
+        var configPath = Path.Combine(folder, "config.json");
+        if (File.Exists(configPath)) config = LlamaConfig.Load(configPath);
+        int context = config?.MaxPositions > 0 ? config.MaxPositions : GenaiContextLength(folder) ?? 2048;
+
+        var tokenizerPath = options.Tokenizer is { } t ? Path.GetFullPath(t) : Path.Combine(folder, "tokenizer.model");
+        if (!File.Exists(tokenizerPath))
+            throw new FileNotFoundException(options.Tokenizer is null
+                ? $"model folder '{folder}' has no tokenizer.model; name the LLaMA-2 SentencePiece model with the option tokenizer=<path> (cmdlets: -ModelTokenizer)"
+                : $"tokenizer '{tokenizerPath}' does not exist", tokenizerPath);
+        var tokenizer = Llama2Tokenizer.Load(tokenizerPath);
+
+        var (session, provider) = ModelSessionFactory.Open(modelPath, options.Provider, options.DeviceId, options.Threads > 0 ? options.Threads : threads, warn);
+        try
+        {
+            var signature = DecoderSignature.Read(session, modelPath, config);
+            var decoder = new KvCacheDecoder(session, signature);
+            int eos = config?.EosTokenId ?? tokenizer.EosId;
+            spec ??= new GeneratorSpec(GeneratorSpec.ModelKind, folder);
+            return new LlamaProgramGenerator(spec, folder, options, decoder, provider, tokenizer, tokenizerPath, context, eos);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static int? GenaiContextLength(string folder)
+    {
+        var path = Path.Combine(folder, "genai_config.json");
+        if (!File.Exists(path)) return null;
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path))?["model"]?["context_length"]?.GetValue<int>() is int n && n > 0 ? n : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"'{path}' is not a valid genai_config.json: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Doc stage: one request for the document. Chunk stage: one request per ProX chunk of at most 1500 LLaMA-2 tokens.</summary>
+    public IReadOnlyList<ProgramRequest> Plan(ProgramStage stage, string text, int lineCount, string? documentId = null) =>
+        stage == ProgramStage.Chunk
+            ? ProgramRequest.TokenChunks(_chunker, text, documentId)
+            : [new ProgramRequest(stage, text, 0, lineCount) { DocumentId = documentId }];
+
+    /// <summary>
+    /// One program per request, in order. Chunk requests are decoded greedily. Doc requests, under
+    /// <see cref="DocDecisionMode.Score"/>, run one prefill and compare the model's next-token scores of the two doc
+    /// programs where their tokens first differ: <see cref="ProgramResult.Score"/> is p(drop) normalised over the two,
+    /// and the program is <c>drop_doc()</c> when it exceeds <see cref="ModelGeneratorOptions.DropThreshold"/> — at 0.5
+    /// exactly the choice of greedy decoding restricted to the two programs. Under <see cref="DocDecisionMode.Generate"/>
+    /// the doc program is decoded greedily like a chunk program.
+    /// </summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled (also during a model call).</exception>
+    public IReadOnlyList<ProgramResult> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var results = new ProgramResult[requests.Count];
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            for (int i = 0; i < requests.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var r = requests[i];
+                results[i] = r.Stage == ProgramStage.Doc
+                    ? Options.DocMode == DocDecisionMode.Score ? ScoreDoc(r, cancellationToken) : Decode(DocPrompt(r), ModelGeneratorOptions.ProxDocMaxNewTokens, cancellationToken)
+                    : Decode(ChunkPrompt(r), ModelGeneratorOptions.ProxChunkMaxNewTokens, cancellationToken);
+            }
+        }
+        return results;
+    }
+
+    /// <summary>The token ids of a request's prompt, as the model reads them (doc: cut at 2000; any prompt: cut to leave one position for output).</summary>
+    public int[] PromptIds(ProgramRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.Stage == ProgramStage.Doc ? DocPrompt(request).Ids : ChunkPrompt(request).Ids;
+    }
+
+    private (int[] Ids, bool Cut) DocPrompt(ProgramRequest r) => Fit(ProxPrompts.EncodeDocument(_tokenizer, r.DocumentText));
+
+    private (int[] Ids, bool Cut) ChunkPrompt(ProgramRequest r)
+    {
+        var slice = r.Slice.Span;
+        // The slice keeps the line break after its last line unless that line ends the document; the prompt has exactly LineCount lines.
+        if (slice.Length > 0 && slice[^1] == '\n' && slice.Count('\n') + 1 > r.LineCount) slice = slice[..^1];
+        return Fit(_tokenizer.EncodePrompt(ProxPrompts.ForChunk(slice, r.FirstLine)));
+    }
+
+    private (int[] Ids, bool Cut) Fit(int[] ids) => ids.Length < ContextLength ? (ids, false) : (ids[..(ContextLength - 1)], true);
+
+    private ProgramResult Decode((int[] Ids, bool Cut) prompt, int limit, CancellationToken ct)
+    {
+        int maxNew = Math.Min(limit, ContextLength - prompt.Ids.Length);
+        var ids = _decoder.Greedy(prompt.Ids, maxNew, ContextLength, EosId, ct, out var stop);
+        var text = _tokenizer.Decode(ids).Trim(' ');
+        var details = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["model.stop"] = stop switch { DecodeStop.Eos => "eos", DecodeStop.Context => "context", _ => "max_new_tokens" },
+        };
+        if (prompt.Cut) details["model.prompt_cut"] = (ContextLength - 1).ToString(CultureInfo.InvariantCulture);
+        return new ProgramResult(text) { PromptTokens = prompt.Ids.Length, GeneratedTokens = ids.Count + (stop == DecodeStop.Eos ? 1 : 0), Details = details };
+    }
+
+    private ProgramResult ScoreDoc(ProgramRequest r, CancellationToken ct)
+    {
+        var prompt = DocPrompt(r);
+        int common = 0;
+        while (common < _keepIds.Length && common < _dropIds.Length && _keepIds[common] == _dropIds[common]) common++;
+        using var sequence = _decoder.Start();
+        var ids = new long[prompt.Ids.Length + common];
+        for (int i = 0; i < prompt.Ids.Length; i++) ids[i] = prompt.Ids[i];
+        for (int i = 0; i < common; i++) ids[prompt.Ids.Length + i] = _keepIds[i];
+        var logits = _decoder.Feed(sequence, ids, ct);
+        double keep = logits[_keepIds[common]], drop = logits[_dropIds[common]];
+        double pDrop = 1 / (1 + Math.Exp(keep - drop));
+        // How much of the model's next-token probability the two programs hold together (low: the model writes something else).
+        double max = double.NegativeInfinity, sum = 0;
+        foreach (var v in logits) if (v > max) max = v;
+        foreach (var v in logits) sum += Math.Exp(v - max);
+        double mass = (Math.Exp(keep - max) + Math.Exp(drop - max)) / sum;
+        var details = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["model.doc_candidates_probability"] = mass.ToString("G6", CultureInfo.InvariantCulture),
+        };
+        if (prompt.Cut) details["model.prompt_cut"] = (ContextLength - 1).ToString(CultureInfo.InvariantCulture);
+        return new ProgramResult(pDrop > Options.DropThreshold ? DropProgram : KeepProgram)
+        {
+            Score = pDrop,
+            PromptTokens = prompt.Ids.Length,
+            Details = details,
+        };
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, string> Describe()
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["model.folder"] = Folder,
+            ["model.dtype"] = DType,
+            ["model.layers"] = Layers.ToString(inv),
+            ["model.kv_heads"] = KvHeads.ToString(inv),
+            ["model.head_size"] = HeadSize.ToString(inv),
+            ["model.context"] = ContextLength.ToString(inv),
+            ["model.provider"] = Provider,
+            ["model.tokenizer"] = TokenizerPath,
+            ["model.doc"] = Options.DocMode.ToString(),
+            ["model.drop_threshold"] = Options.DropThreshold.ToString("R", inv),
+            ["model.max_new_tokens.doc"] = ModelGeneratorOptions.ProxDocMaxNewTokens.ToString(inv),
+            ["model.max_new_tokens.chunk"] = ModelGeneratorOptions.ProxChunkMaxNewTokens.ToString(inv),
+        };
+    }
+
+    /// <summary>Releases the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _decoder.Dispose();
+        }
+    }
+}
