@@ -153,8 +153,8 @@ internal sealed class KvCacheDecoder : IDisposable
             int next = ArgMax(logits);
             if (next == eos) { stop = DecodeStop.Eos; break; }
             generated.Add(next);
-            if (generated.Count >= maxNewTokens) { stop = DecodeStop.MaxNewTokens; break; }
             if (prompt.Length + generated.Count >= context) { stop = DecodeStop.Context; break; }
+            if (generated.Count >= maxNewTokens) { stop = DecodeStop.MaxNewTokens; break; }
             one[0] = next;
             logits = Feed(sequence, one, cancellationToken);
         }

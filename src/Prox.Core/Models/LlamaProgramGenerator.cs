@@ -68,6 +68,15 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
     /// <summary>The end-of-sequence token id.</summary>
     public int EosId { get; }
 
+    /// <summary>The decoder (for tests and benchmarks).</summary>
+    internal KvCacheDecoder Decoder => _decoder;
+
+    /// <summary>The tokenizer.</summary>
+    internal Llama2Tokenizer Tokenizer => _tokenizer;
+
+    /// <summary>The token ids of <c>keep_doc()</c> and <c>drop_doc()</c> as the model would write them.</summary>
+    internal (int[] Keep, int[] Drop) DocProgramIds => (_keepIds, _dropIds);
+
     /// <summary>Decoder layers, read from the graph.</summary>
     public int Layers => _decoder.Signature.Layers;
 
