@@ -12,6 +12,12 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
         Generator       = 'The generator of both stages, as a spec: rules (the ProxRules preset), rules:<Preset> (ProxRules, Gopher, C4, FineWeb), rules:<Preset>?Option=value&... (RulesOptions overrides, e.g. rules:C4?C4MinLineWords=5), or a model folder. Default rules:ProxRules. Recorded in the summary and every unit marker.'
         DocGenerator    = 'The doc stage''s generator spec, when it differs from -Generator (ProX uses a doc model and a different chunk model).'
         ChunkGenerator  = 'The chunk stage''s generator spec, when it differs from -Generator.'
+        Model           = 'A model folder whose LM writes the programs of both stages (shorthand for -Generator model:<folder>): model.onnx (+ model.onnx.data) of a LLaMA decoder with past key/values as ConvertTo-ProxOnnxModel writes it, or in Hugging Face naming (input_ids, attention_mask, position_ids, past_key_values.N.key|value -> logits, present.N.key|value). Layers, KV heads, head size and dtype are read from the graph. Relative to the current location. Generation is the published one: greedy, EOS stop, at most 2000 (doc) / 256 (chunk) new tokens, never past the context.'
+        DocModel        = 'The doc stage''s model folder (shorthand for -DocGenerator model:<folder>), e.g. an export of gair-prox/web-doc-refining-lm. The doc stage runs in one pass: one prefill scores keep_doc() against drop_doc(); the probability of drop is the doc stage''s Score in the outcome and metadata.prox.'
+        ChunkModel      = 'The chunk stage''s model folder (shorthand for -ChunkGenerator model:<folder>), e.g. an export of gair-prox/web-chunk-refining-lm. Documents are split into the published chunks of at most 1500 LLaMA-2 tokens, one program per chunk.'
+        ExecutionProvider = 'Where models run: Auto (default: CUDA when it loads, otherwise one warning saying why and the CPU), Cuda (a GPU or an error naming CUDA) or Cpu.'
+        ModelTokenizer  = 'The LLaMA-2 SentencePiece tokenizer.model for model folders that have none (a folder''s own tokenizer.model is used otherwise). Relative to the current location.'
+        DropThreshold   = 'A doc model drops a document when its probability of drop_doc() exceeds this (0 to 1, default 0.5, where decisions equal greedy decoding of the two doc programs). Higher keeps more documents.'
         Document        = 'Documents held in memory (Get-ProxDocument output, from the pipeline): refined without touching files; one DocumentOutcome each, in order.'
         Text            = 'Texts held in memory: refined without touching files; one DocumentOutcome each (ids are SHA-256 hashes of the text).'
         Preset          = 'Shorthand for -Generator rules:<Preset>. The rules preset: ProxRules (default, tuned on human line labels), Gopher, C4 or FineWeb.'
@@ -39,6 +45,15 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
     )
     Defaults    = @{ ThrottleLimit = 'the number of processors' }
     Examples    = @(
+        @{
+            Title   = 'Refine with the published refining models'
+            Code    = @'
+ConvertTo-ProxOnnxModel -Path ./hf/web-doc-refining-lm -OutputPath ./models/web-doc
+ConvertTo-ProxOnnxModel -Path ./hf/web-chunk-refining-lm -OutputPath ./models/web-chunk
+Invoke-ProxRefine -Path ./corpus -OutputPath ./refined -DocModel ./models/web-doc -ChunkModel ./models/web-chunk -ExecutionProvider Auto
+'@
+            Remarks = 'The doc model decides keep or drop per document, the chunk model writes a program per chunk; on a machine without a usable GPU, Auto warns once and runs on the CPU.'
+        }
         @{
             Title   = 'Refine a small corpus file'
             Code    = @'

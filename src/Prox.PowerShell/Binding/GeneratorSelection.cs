@@ -41,25 +41,42 @@ internal sealed class GeneratorSelection : IDisposable
                 chunk.Kind == GeneratorSpec.RulesKind ? chunk.WithOptions(overrides) : chunk);
     }
 
-    /// <summary>The error record of a generator that could not be made: <c>Prox.UnknownPreset</c> for a rules preset, else <c>Prox.UnknownGenerator</c>.</summary>
-    public static ErrorRecord Error(Exception e, object? target, object? rulesOptions = null) =>
-        e is ArgumentException a && a.Message.Contains("rules preset", StringComparison.Ordinal)
-            ? ProxErrors.UnknownPreset(a, target?.ToString() ?? "")
-            : e is ArgumentException o && (o.Message.Contains("rules option", StringComparison.Ordinal) || o.Message.Contains("-RulesOption", StringComparison.Ordinal))
-                ? ProxErrors.Create(e, "InvalidRulesOption", ErrorCategory.InvalidArgument, rulesOptions ?? target)
-                : ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, target);
+    /// <summary>
+    /// The error record of a generator that could not be made: <c>Prox.UnknownPreset</c> for a rules preset,
+    /// <c>Prox.InvalidRulesOption</c> for a bad <c>-RulesOption</c>, <c>Prox.UnknownGenerator</c> for a spec or option
+    /// that is not valid, <c>Prox.GeneratorUnavailable</c> for one that names something unusable (a model folder that
+    /// does not fit: InvalidData or ObjectNotFound; CUDA that cannot run the model: ResourceUnavailable).
+    /// </summary>
+    public static ErrorRecord Error(Exception e, object? target, object? rulesOptions = null) => e switch
+    {
+        ArgumentException a when a.Message.Contains("rules preset", StringComparison.Ordinal) => ProxErrors.UnknownPreset(a, target?.ToString() ?? ""),
+        ArgumentException o when o.Message.Contains("rules option", StringComparison.Ordinal) || o.Message.Contains("-RulesOption", StringComparison.Ordinal)
+            => ProxErrors.Create(e, "InvalidRulesOption", ErrorCategory.InvalidArgument, rulesOptions ?? target),
+        ArgumentException or FormatException => ProxErrors.Create(e, "UnknownGenerator", ErrorCategory.InvalidArgument, target),
+        InvalidOperationException => ProxErrors.Create(e, "GeneratorUnavailable", ErrorCategory.ResourceUnavailable, target),
+        _ => ProxErrors.Create(e, "GeneratorUnavailable", ProxErrors.CategoryOf(e), target),
+    };
 
     /// <summary>Creates the generators of the stages that run.</summary>
     public static GeneratorSelection Create(PSCmdlet cmdlet, RefineStages stages, string? generator, string? preset, string? docGenerator,
-        string? chunkGenerator, int threads, IReadOnlyDictionary<string, string>? settings = null, System.Collections.IDictionary? rulesOptions = null)
+        string? chunkGenerator, int threads, IReadOnlyDictionary<string, string>? settings = null, System.Collections.IDictionary? rulesOptions = null,
+        ModelChoice? models = null)
     {
         var (docSpec, chunkSpec) = Specs(generator, preset, docGenerator, chunkGenerator, rulesOptions);
+        var baseDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (models is not null)
+        {
+            (docSpec, chunkSpec) = models.Apply((docSpec, chunkSpec), generator, preset, docGenerator, chunkGenerator);
+            foreach (var (k, v) in models.Settings(p => System.IO.Path.GetFullPath(System.IO.Path.Combine(baseDirectory, p)))) merged[k] = v;
+        }
+        if (settings is not null) foreach (var (k, v) in settings) merged[k] = v;
         var context = new GeneratorContext
         {
-            BaseDirectory = cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath,
+            BaseDirectory = baseDirectory,
             Threads = threads,
             Warn = cmdlet.WriteWarning,
-            Settings = settings ?? new Dictionary<string, string>(),
+            Settings = merged,
         };
         IProgramGenerator? doc = null, chunk = null;
         try

@@ -62,6 +62,37 @@ public sealed class GetProxProgramCommand : PSCmdlet
     [ValidateNotNull]
     public System.Collections.Hashtable? RulesOption { get; set; }
 
+    /// <summary>A model folder that writes the programs of both stages (shorthand for <c>-Generator model:&lt;folder&gt;</c>).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Model { get; set; }
+
+    /// <summary>The doc stage's model folder (shorthand for <c>-DocGenerator model:&lt;folder&gt;</c>).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DocModel { get; set; }
+
+    /// <summary>The chunk stage's model folder (shorthand for <c>-ChunkGenerator model:&lt;folder&gt;</c>).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ChunkModel { get; set; }
+
+    /// <summary>Where models run: Auto (CUDA when it loads, else the CPU with one warning), Cuda or Cpu.</summary>
+    [Parameter]
+    public Prox.Models.ExecutionProvider? ExecutionProvider { get; set; }
+
+    /// <summary>The LLaMA-2 SentencePiece tokenizer.model for model folders that have none.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ModelTokenizer { get; set; }
+
+    /// <summary>A doc model drops a document when p(drop) exceeds this (default 0.5).</summary>
+    [Parameter]
+    [ValidateRange(0.0, 1.0)]
+    public double? DropThreshold { get; set; }
+
+    private ModelChoice Models => new(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold);
+
     /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]
     [ArgumentCompleter(typeof(PresetCompleter))]
@@ -94,11 +125,11 @@ public sealed class GetProxProgramCommand : PSCmdlet
         var stages = Stage.Aggregate((RefineStages)0, (acc, s) => acc | (s == ProgramStage.Doc ? RefineStages.Doc : RefineStages.Chunk));
         try
         {
-            _generators = Binding.GeneratorSelection.Create(this, stages, Generator, Preset, DocGenerator, ChunkGenerator, threads: 1, rulesOptions: RulesOption);
+            _generators = Binding.GeneratorSelection.Create(this, stages, Generator, Preset, DocGenerator, ChunkGenerator, threads: Environment.ProcessorCount, rulesOptions: RulesOption, models: Models);
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or IOException or InvalidOperationException)
         {
-            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator, RulesOption));
+            ThrowTerminatingError(GeneratorSelection.Error(e, Preset ?? Generator ?? DocGenerator ?? ChunkGenerator ?? Model ?? DocModel ?? ChunkModel, RulesOption));
         }
         WriteVerbose($"generators: doc {_generators!.Doc?.Name ?? "(off)"}, chunk {_generators.Chunk?.Name ?? "(off)"}, stages {stages}");
         _refiner = new DocumentRefiner(_generators!.Doc, _generators.Chunk, new RefineOptions { Stages = stages, Tokenizer = Prox.Text.TokenCounter.Whitespace, Threads = 1 });
