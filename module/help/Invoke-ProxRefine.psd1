@@ -46,15 +46,6 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
     Defaults    = @{ ThrottleLimit = 'the number of processors' }
     Examples    = @(
         @{
-            Title   = 'Refine with the published refining models'
-            Code    = @'
-ConvertTo-ProxOnnxModel -Path ./hf/web-doc-refining-lm -OutputPath ./models/web-doc
-ConvertTo-ProxOnnxModel -Path ./hf/web-chunk-refining-lm -OutputPath ./models/web-chunk
-Invoke-ProxRefine -Path ./corpus -OutputPath ./refined -DocModel ./models/web-doc -ChunkModel ./models/web-chunk -ExecutionProvider Auto
-'@
-            Remarks = 'The doc model decides keep or drop per document, the chunk model writes a program per chunk; on a machine without a usable GPU, Auto warns once and runs on the CPU.'
-        }
-        @{
             Title   = 'Refine a small corpus file'
             Code    = @'
 $in = Join-Path $PWD 'pages.jsonl'
