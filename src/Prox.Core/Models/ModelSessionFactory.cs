@@ -53,12 +53,7 @@ internal static class ModelSessionFactory
         // Idle workers sleep: the pipeline's own threads and other programs share the cores.
         so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        if (cudaDevice is { } device)
-        {
-            // A CUDA that does not load is reported once through the warning or the error, not also on stderr.
-            so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
-            so.AppendExecutionProvider_CUDA(device);
-        }
+        if (cudaDevice is { } device) so.AppendExecutionProvider_CUDA(device);
         try { return new InferenceSession(modelPath, so); }
         catch (OnnxRuntimeException e) when (cudaDevice is null)
         {
