@@ -193,6 +193,13 @@ public sealed partial record RulesOptions
     /// </summary>
     public int CorpusLineMinDocuments { get; init; } = 3;
 
+    /// <summary>
+    /// Prox: count normalized lines across each work unit's documents in a pre-pass (the unit is read twice) and remove
+    /// lines at least <see cref="CorpusLineMinDocuments"/> of them hold (<c>prox.corpus_repeated</c>). Default off:
+    /// it lowers the rules' throughput to about 105 MB per CPU-second (docs/rules.md). Spec: <c>rules:ProxRules?CorpusContext=true</c>.
+    /// </summary>
+    public bool CorpusContext { get; init; }
+
     // ---------------- presets ----------------
 
     /// <summary>The names accepted by <see cref="FromPreset"/>.</summary>

@@ -14,7 +14,7 @@ namespace Prox.Rules;
 /// using var rules = RulesRefiner.FromPreset("FineWeb");
 /// var program = rules.Generate([new ProgramRequest(ProgramStage.Doc, text, 0, lineCount)])[0];
 /// </code></example>
-public sealed class RulesRefiner : IProgramGenerator
+public sealed class RulesRefiner : IProgramGenerator, ICorpusContextGenerator
 {
     /// <summary>A refiner with the given options (default: <see cref="RulesOptions.ProxRules"/>).</summary>
     public RulesRefiner(RulesOptions? options = null) : this(options ?? RulesOptions.ProxRules, GeneratorSpec.Default) { }
@@ -32,6 +32,27 @@ public sealed class RulesRefiner : IProgramGenerator
     /// the same documents (<see cref="CorpusLineCounts.AddDocument"/>). The refiner only reads the counts.
     /// </summary>
     public RulesRefiner(RulesOptions? options, CorpusLineCounts? corpusLines) : this(options) => CorpusLines = corpusLines;
+
+    private RulesRefiner(RulesOptions options, GeneratorSpec spec, CorpusLineCounts corpusLines) : this(options, spec) => CorpusLines = corpusLines;
+
+    /// <inheritdoc />
+    public bool WantsCorpusContext => Options.CorpusContext && CorpusLines is null;
+
+    /// <summary>
+    /// A refiner with the same options and spec that also reads the line counts of <paramref name="documentTexts"/>
+    /// (one work unit's documents, counted here in a pre-pass).
+    /// </summary>
+    public IProgramGenerator WithCorpusContext(IEnumerable<string> documentTexts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(documentTexts);
+        var counts = new CorpusLineCounts();
+        foreach (var text in documentTexts)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            counts.AddDocument(text);
+        }
+        return new RulesRefiner(Options, Spec, counts);
+    }
 
     /// <summary>A refiner for a named preset (<c>ProxRules</c>/<c>Default</c>, <c>Gopher</c>, <c>C4</c>, <c>FineWeb</c>; case-insensitive).</summary>
     /// <exception cref="ArgumentException">Unknown preset name.</exception>

@@ -35,14 +35,26 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
         var stagedQuarantine = Path.Combine(staging, "quarantine", Path.GetFileName(unit.Quarantine));
         log?.Invoke($"{unit.Id}: refining '{unit.Input}'");
         FileSummary stats;
+        Generation.IProgramGenerator? unitGenerator = null;
         try
         {
+            if (refiner.ChunkGenerator is Generation.ICorpusContextGenerator { WantsCorpusContext: true } context)
+            {
+                // Corpus context: one pass over the unit's documents first; the unit is refined with what it counted.
+                log?.Invoke($"{unit.Id}: counting lines across the unit's documents (corpus context)");
+                unitGenerator = context.WithCorpusContext(ReadTexts(ct), ct);
+                refiner = new DocumentRefiner(refiner.DocGenerator, unitGenerator, options);
+            }
             stats = Refine(stagedOutput, stagedDropped, stagedQuarantine, ct);
         }
         catch
         {
             TryDeleteFolder(staging);
             throw;
+        }
+        finally
+        {
+            unitGenerator?.Dispose();
         }
 
         // Commit: every file of the unit onto its target, stale sidecars of an earlier run removed, marker last.
@@ -67,6 +79,16 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
         TryDeleteFolder(staging);
         log?.Invoke($"{unit.Id}: committed '{unit.Output}' ({stats.DocumentsOut} kept, {stats.DocumentsDropped} dropped, {stats.DocumentsQuarantined} quarantined)");
         return marker;
+    }
+
+    private IEnumerable<string> ReadTexts(CancellationToken ct)
+    {
+        var readOptions = new CorpusReadOptions { TextField = options.TextField, IdField = options.IdField };
+        foreach (var entry in CorpusReader.Read(unit.Input, readOptions))
+        {
+            ct.ThrowIfCancellationRequested();
+            if (entry.Document is { } d) yield return d.Text;
+        }
     }
 
     private static void PublishOrRemove(string? staged, string target)

@@ -186,4 +186,29 @@ public class RunLayerTests
         Assert.Equal(3, retried.UnitsDone);
         Assert.Equal(1, fine.Calls > 0 ? retried.Files.Count(f => f.Input.EndsWith("b.jsonl")) : 0);
     }
+
+    [Fact]
+    public void Corpus_context_removes_lines_many_documents_of_the_unit_hold_and_only_when_asked()
+    {
+        using var t = new CorpusTestFiles();
+        const string footer = "Our harbour office opens at nine in the morning on every weekday except holidays.";
+        // Lines are normalized (digits too) before counting, so the pages differ in words, not only in numbers.
+        string[] topics = ["ferry", "bridge", "market", "school", "library", "stadium"];
+        var input = t.WriteLines("site.jsonl", Enumerable.Range(0, 6).Select(i => Record($"s{i}",
+            $"This page explains the {topics[i]} and what changes for every reader of the {topics[i]} news this spring.\n" +
+            $"A second sentence says a little more about the {topics[i]} plans, the cost and the new opening hours.\n{footer}")).ToArray());
+        using var plain = ProgramGenerators.Create("rules:ProxRules");
+        using var withContext = ProgramGenerators.Create("rules:ProxRules?CorpusContext=true");
+        Assert.False(((ICorpusContextGenerator)plain).WantsCorpusContext);
+        Assert.True(((ICorpusContextGenerator)withContext).WantsCorpusContext);
+        new CorpusRefiner(plain, Words).Run([input], t.PathOf("plain"));
+        new CorpusRefiner(withContext, Words).Run([input], t.PathOf("context"));
+        var kept = RunFolder.Open(t.PathOf("plain")).ReadOutcomes().ToList();
+        var cleaned = RunFolder.Open(t.PathOf("context")).ReadOutcomes().ToList();
+        Assert.All(kept, o => Assert.Contains(footer, o.Text));
+        Assert.Equal(6, cleaned.Count);
+        Assert.All(cleaned, o => Assert.DoesNotContain(footer, o.Text));
+        Assert.All(cleaned, o => Assert.Contains(o.Chunk!.RemovedRanges, r => r.Label == "prox.corpus_repeated"));
+        Assert.Equal("rules:ProxRules?CorpusContext=true", RunFolder.Open(t.PathOf("context")).Summary().ChunkGenerator!.Spec);
+    }
 }
