@@ -64,6 +64,7 @@ internal static class RefineBench
         string? input = null, output = null;
         var threads = Environment.ProcessorCount;
         var tokenizer = "cl100k_base";
+        var generatorSpec = GeneratorSpec.Default.ToString();
         var dialect = ProgramDialect.Strict;
         for (var i = 0; i < args.Length; i++)
         {
@@ -73,18 +74,19 @@ internal static class RefineBench
                 case "--output": output = args[++i]; break;
                 case "--threads": threads = int.Parse(args[++i]); break;
                 case "--tokenizer": tokenizer = args[++i]; break;
+                case "--generator": generatorSpec = args[++i]; break;
                 case "--dialect": dialect = Enum.Parse<ProgramDialect>(args[++i], ignoreCase: true); break;
                 case "--threads-cpu": case "--gc": break;
             }
         }
         if (input is null || output is null)
         {
-            Console.Error.WriteLine("refine --input <file> --output <dir> [--threads N] [--tokenizer spec] [--dialect Strict|Reference]");
+            Console.Error.WriteLine("refine --input <file> --output <dir> [--threads N] [--tokenizer spec] [--dialect Strict|Reference] [--generator spec]");
             return 2;
         }
         var sizeFile = Path.Combine(Path.GetDirectoryName(input)!, Path.GetFileName(input).Split('.')[0] + ".size");
         var sizes = File.Exists(sizeFile) ? File.ReadAllText(sizeFile).Split(' ').Select(long.Parse).ToArray() : [new FileInfo(input).Length, 0, 0];
-        using var generator = ProgramGenerators.Create(GeneratorSpec.Default);
+        using var generator = ProgramGenerators.Create(generatorSpec);
         var options = new RefineOptions { Threads = threads, Tokenizer = tokenizer, Dialect = dialect, Force = true };
         var sw = Stopwatch.StartNew();
         var summary = new CorpusRefiner(generator, options).Run([input], output);
