@@ -15,15 +15,22 @@ public static class OutcomeProvenance
     /// <summary>The schema version written.</summary>
     public const int SchemaVersion = 2;
 
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     /// <summary>The <c>metadata.prox</c> JSON (UTF-8) of an outcome.</summary>
     /// <param name="outcome">The outcome.</param>
     /// <param name="dialect">The dialect the programs were read in.</param>
     public static byte[] ToUtf8(DocumentOutcome outcome, ProgramDialect dialect = ProgramDialect.Strict)
     {
         ArgumentNullException.ThrowIfNull(outcome);
-        var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
-            Write(w, outcome, dialect);
+        // One buffer and writer per thread, reset for each record (the pipeline writes one per document).
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(2048);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        Write(w, outcome, dialect);
+        w.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 
