@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Reads run summaries (_summary.json) of refinement runs and merges them.'
     Description = @'
-Reads the _summary.json of one or more output folders (or the files themselves) and returns one summary: counts add up across runs and shards (documents, characters, words and tokens in and out, per stage, drops by reason, quarantined records), files are listed together. -NoMerge returns each summary as read. Runs made with different generators, tokenizers, dialects or stages are refused unless -Force: their counts would not mean one thing.
+Reads the _summary.json of one or more output folders (or the files themselves) and returns one summary: counts add up across runs and shards (documents, characters, words and tokens in and out, per stage, drops by reason, quarantined records), files are listed together. -NoMerge returns each summary as read. A folder whose sharded run is not complete yet (no _summary.json) is summed from its committed units' markers. A summary's Tasks says where each task of the run stands: units planned, done, failed (with the messages of _units/<unit>.failed.json) and pending. Runs made with different generators, tokenizers, dialects or stages are refused unless -Force: their counts would not mean one thing.
 '@
     Parameters  = @{
         Path    = 'Output folders or _summary.json files; wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings and the summaries Invoke-ProxRefine returns (by their OutputPath) bind here; folders from Get-ChildItem bind to -LiteralPath.'

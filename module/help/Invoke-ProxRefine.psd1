@@ -31,6 +31,8 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
         ThrottleLimit   = 'Worker threads for generating and running programs (default: the processor count).'
         Recurse         = 'Include corpus files in subfolders of the folders given.'
         NoDroppedOutput = 'Do not write dropped documents to dropped/.'
+        TaskIndex       = 'The task of a sharded run this process is, 0 to TaskCount-1. The plan (_plan.json) assigns every file to one task, balanced by size; tasks of one run write into the same folder at once. Default: inside a Slurm array SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN, in a Kubernetes indexed Job JOB_COMPLETION_INDEX, else 0.'
+        TaskCount       = 'How many tasks the run is sharded into; every task must give the same. Default: SLURM_ARRAY_TASK_COUNT inside a Slurm array, else 1; in a Kubernetes indexed Job give the Job''s completions. The run''s _summary.json appears when every unit of every task is committed; until then each task writes _summary.task-<i>.json.'
         Force           = 'Overwrite the outputs of an earlier run.'
         PassThru        = 'After the summary, also emit the files written.'
     }

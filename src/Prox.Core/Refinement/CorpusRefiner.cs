@@ -79,36 +79,54 @@ public sealed class CorpusRefiner
             refiner.ChunkGenerator is { } c ? GeneratorInfo.Of(c) : null);
         Log?.Invoke($"plan: {plan.Units.Count} work unit(s) into '{outDir}'; doc: {plan.DocGenerator?.Spec ?? "(off)"}, chunk: {plan.ChunkGenerator?.Spec ?? "(off)"}, tokenizer {_options.Tokenizer}");
 
-        using var runLock = RunLock.Acquire(outDir);
+        var task = _options.TaskIndex;
+        using var runLock = RunLock.Acquire(outDir, task);
         var planPath = Path.Combine(outDir, RunPlan.FileName);
         var summaryPath = Path.Combine(outDir, RunSummary.FileName);
+        var mine = plan.UnitsOf(task).ToList();
+        if (plan.TaskCount > 1) Log?.Invoke($"task {task} of {plan.TaskCount}: {mine.Count} unit(s), {mine.Sum(u => u.InputBytes):N0} input bytes");
         if (File.Exists(planPath))
         {
             var earlier = RunPlan.Load(planPath);
-            if (_options.Force)
+            var changes = plan.DifferencesTo(earlier);
+            if (_options.Force && (changes.Count > 0 || plan.TaskCount == 1))
             {
                 Log?.Invoke($"-Force: clearing the earlier run in '{outDir}'");
                 ClearEarlierRun(outDir, earlier, plan);
+                plan.Save(planPath);
             }
-            else
+            else if (_options.Force)
             {
-                var changes = plan.DifferencesTo(earlier);
+                // A sharded run's other tasks may be writing now: -Force starts over only this task's units.
+                Log?.Invoke($"-Force: redoing the units of task {task}");
+                ClearUnits(outDir, mine, plan);
+            }
+            else if (changes.Count > 0)
+            {
+                throw new IOException($"'{outDir}' holds a run with a different plan: {string.Join("; ", changes)}. Use -Force (RefineOptions.Force) to start over, or write to another folder.");
+            }
+        }
+        else
+        {
+            if (!_options.Force)
+            {
+                foreach (var u in mine)
+                    if (File.Exists(u.Output)) throw new IOException($"'{u.Output}' exists; use -Force (RefineOptions.Force) to overwrite it");
+                if (File.Exists(summaryPath)) throw new IOException($"'{summaryPath}' exists; use -Force (RefineOptions.Force) to overwrite the run");
+            }
+            if (!plan.TrySaveNew(planPath))
+            {
+                // Another task wrote the plan a moment ago: its arguments must be ours.
+                var changes = plan.DifferencesTo(RunPlan.Load(planPath));
                 if (changes.Count > 0)
                     throw new IOException($"'{outDir}' holds a run with a different plan: {string.Join("; ", changes)}. Use -Force (RefineOptions.Force) to start over, or write to another folder.");
             }
         }
-        else if (!_options.Force)
-        {
-            foreach (var u in plan.Units)
-                if (File.Exists(u.Output)) throw new IOException($"'{u.Output}' exists; use -Force (RefineOptions.Force) to overwrite it");
-            if (File.Exists(summaryPath)) throw new IOException($"'{summaryPath}' exists; use -Force (RefineOptions.Force) to overwrite the run");
-        }
-        if (!File.Exists(planPath) || _options.Force) plan.Save(planPath);
 
         var markers = RunFolder.LoadMarkers(outDir).ToDictionary(m => m.Unit, StringComparer.Ordinal);
         var todo = new List<WorkUnit>();
         var skipped = 0;
-        foreach (var u in plan.Units)
+        foreach (var u in mine)
         {
             if (markers.TryGetValue(u.Id, out var m) && m.Commits(u, plan))
             {
@@ -122,7 +140,7 @@ public sealed class CorpusRefiner
         }
 
         var clock = Stopwatch.StartNew();
-        var tracker = new ProgressTracker(progress, plan.Units.Count, todo.Sum(u => u.InputBytes), clock);
+        var tracker = new ProgressTracker(progress, mine.Count, todo.Sum(u => u.InputBytes), clock);
         var failures = new List<string>();
         foreach (var unit in todo)
         {
@@ -135,15 +153,39 @@ public sealed class CorpusRefiner
             {
                 var message = $"{unit.Id} ('{unit.Input}') failed: {e.Message}";
                 failures.Add(message);
+                RecordFailure(outDir, unit, e.Message);
                 Warn?.Invoke(message + " — the run goes on; rerun the same command to retry this unit");
             }
         }
         var stagingRoot = Path.Combine(outDir, RunFolder.StagingFolder);
-        if (Directory.Exists(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any()) Directory.Delete(stagingRoot);
-        var summary = RunSummary.FromMarkers(markers.Values.Where(m => plan.Units.Any(u => u.Id == m.Unit && m.Commits(u, plan))), plan, outDir);
+        try
+        {
+            if (Directory.Exists(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any()) Directory.Delete(stagingRoot);
+        }
+        catch (IOException) { } // another task staged a unit just now
+
+        // The run's summary once every unit of the plan is committed (by any task); until then this task's own.
+        var folder = RunFolder.Open(outDir);
+        RunSummary summary;
+        string written;
+        if (folder.IsComplete)
+        {
+            summary = folder.Summary();
+            written = summaryPath;
+        }
+        else
+        {
+            var ids = new HashSet<string>(mine.Select(u => u.Id), StringComparer.Ordinal);
+            summary = RunSummary.FromMarkers(markers.Values.Where(m => ids.Contains(m.Unit) && m.Commits(plan.Units.First(u => u.Id == m.Unit), plan)), plan, outDir);
+            summary.UnitsPlanned = mine.Count;
+            summary.Tasks = [.. folder.Tasks()];
+            written = Path.Combine(outDir, RunFolder.TaskSummaryFileOf(task));
+        }
         summary.UnitsSkipped = skipped;
-        summary.Save(summaryPath);
-        Log?.Invoke($"summary: {summary.UnitsDone}/{summary.UnitsPlanned} unit(s) committed, written to '{summaryPath}'");
+        summary.Save(written);
+        if (folder.IsComplete)
+            for (var t = 0; t < plan.TaskCount; t++) AtomicFile.TryDelete(Path.Combine(outDir, RunFolder.TaskSummaryFileOf(t)));
+        Log?.Invoke($"summary: {summary.UnitsDone}/{summary.UnitsPlanned} unit(s) committed, written to '{written}'");
         tracker.Report(force: true);
         if (failures.Count > 0) throw new RunFailedException(summary, failures);
         return summary;
@@ -162,7 +204,7 @@ public sealed class CorpusRefiner
         ArgumentNullException.ThrowIfNull(documents);
         var outDir = Path.GetFullPath(outputDirectory);
         var refiner = new DocumentRefiner(_docGenerator, _chunkGenerator, _options);
-        using var runLock = RunLock.Acquire(outDir);
+        using var runLock = RunLock.Acquire(outDir, 0);
         var summaryPath = Path.Combine(outDir, RunSummary.FileName);
         if (File.Exists(Path.Combine(outDir, RunPlan.FileName)))
             throw new IOException($"'{outDir}' holds a run over files ({RunPlan.FileName}); write the documents to another folder");
@@ -248,6 +290,35 @@ public sealed class CorpusRefiner
         return summary;
     }
 
+    /// <summary>Records a unit's failure beside the markers (removed when the unit commits later).</summary>
+    private void RecordFailure(string outDir, WorkUnit unit, string message)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(outDir, RunFolder.UnitsFolder));
+            new UnitFailure { Unit = unit.Id, Task = unit.Task, Input = unit.Input, Message = message, Failed = DateTimeOffset.UtcNow }
+                .Save(UnitFailure.PathOf(outDir, unit.Id));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Warn?.Invoke($"{unit.Id}: could not record its failure in '{outDir}': {e.Message}");
+        }
+    }
+
+    /// <summary>-Force within a sharded run: removes the markers and outputs of <paramref name="units"/> (never an input).</summary>
+    private void ClearUnits(string outDir, IReadOnlyList<WorkUnit> units, RunPlan plan)
+    {
+        var inputs = new HashSet<string>(plan.Units.Select(u => RunPlan.RealPath(u.Input)), StringComparer.Ordinal);
+        foreach (var u in units)
+        {
+            AtomicFile.TryDelete(RunFolder.MarkerPath(outDir, u));
+            AtomicFile.TryDelete(UnitFailure.PathOf(outDir, u.Id));
+            foreach (var f in new[] { u.Output, u.Dropped, u.Quarantine })
+                if (File.Exists(f) && !inputs.Contains(RunPlan.RealPath(f))) File.Delete(f);
+        }
+        AtomicFile.TryDelete(Path.Combine(outDir, RunSummary.FileName));
+    }
+
     /// <summary>A unit fails alone when its input cannot be read or its records are bad; anything else stops the run.</summary>
     private static bool IsUnitFailure(Exception e) => e is InvalidDataException or IOException or NotSupportedException or System.Text.Json.JsonException
         && e is not DirectoryNotFoundException;
@@ -270,6 +341,7 @@ public sealed class CorpusRefiner
         }
         var summary = Path.Combine(outDir, RunSummary.FileName);
         if (File.Exists(summary)) File.Delete(summary);
+        for (var t = 0; t < Math.Max(earlier.TaskCount, now.TaskCount); t++) AtomicFile.TryDelete(Path.Combine(outDir, RunFolder.TaskSummaryFileOf(t)));
     }
 
     /// <summary>Throttled progress: at most every 250 ms, from whichever stage calls.</summary>

@@ -58,8 +58,19 @@ public sealed record RefineOptions
     /// <summary>Documents per batch handed to the generator (default 256).</summary>
     public int BatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// The task of a sharded run this process is (0-based; default 0). Tasks of one run share the output folder and
+    /// its plan; each refines the units the plan assigns to it. See <see cref="Prox.Runs.RunTask.Resolve"/> for taking
+    /// it from a Slurm array or Kubernetes indexed Job.
+    /// </summary>
+    public int TaskIndex { get; init; }
+
+    /// <summary>How many tasks the run is sharded into (default 1). Part of the plan: every task must give the same.</summary>
+    public int TaskCount { get; init; } = 1;
+
     internal void Validate()
     {
+        new Prox.Runs.RunTask(TaskIndex, TaskCount).Validate();
         if ((Stages & RefineStages.All) == 0) throw new ArgumentException("at least one stage (Doc, Chunk) must run", nameof(Stages));
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "needs at least one thread");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "needs at least one document per batch");

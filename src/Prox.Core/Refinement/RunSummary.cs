@@ -26,6 +26,8 @@ public sealed class RunSummary : RefineCounts
     public int UnitsDone { get; set; }
     /// <summary>Work units skipped by this invocation because an earlier one had committed them.</summary>
     public int UnitsSkipped { get; set; }
+    /// <summary>Where each task of the run stood when the summary was made (null after a merge of several runs).</summary>
+    public List<Prox.Runs.RunTaskStatus>? Tasks { get; set; }
     /// <summary>The executor dialect.</summary>
     public string Dialect { get; set; } = "";
     /// <summary>The stages that ran, e.g. <c>Doc,Chunk</c>.</summary>

@@ -20,14 +20,62 @@ public sealed class RunFolder
     public const string UnitsFolder = "_units";
     /// <summary>Folder where units write before they publish.</summary>
     public const string StagingFolder = "_staging";
-    /// <summary>The lock file held while a run writes.</summary>
-    public const string LockFile = "_lock";
+    /// <summary>The prefix of the lock files a run's tasks hold while they write (<c>_lock.task-0</c>, …).</summary>
+    public const string LockFilePrefix = "_lock.task-";
 
-    private RunFolder(string path, RunPlan? plan, IReadOnlyList<UnitMarker> markers)
+    /// <summary>The lock file task <paramref name="task"/> holds while it writes.</summary>
+    public static string LockFileOf(int task) => LockFilePrefix + task.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The summary file of one task, written while the run is not complete (<c>_summary.task-0.json</c>, …).</summary>
+    public static string TaskSummaryFileOf(int task) => $"_summary.task-{task.ToString(System.Globalization.CultureInfo.InvariantCulture)}.json";
+
+    private RunFolder(string path, RunPlan? plan, IReadOnlyList<UnitMarker> markers, IReadOnlyList<UnitFailure> failures)
     {
         Path = path;
         Plan = plan;
         Markers = markers;
+        Failures = failures;
+    }
+
+    /// <summary>The failure records of units that failed and have not committed since.</summary>
+    public IReadOnlyList<UnitFailure> Failures { get; }
+
+    /// <summary>
+    /// Where each task of the run stands (units done, failed, pending), in task order; one entry for a run of one task.
+    /// Empty for a folder without a plan.
+    /// </summary>
+    public IReadOnlyList<RunTaskStatus> Tasks()
+    {
+        if (Plan is null) return [];
+        var done = CommittedIds();
+        var failed = Failures.Where(f => !done.Contains(f.Unit)).ToDictionary(f => f.Unit, StringComparer.Ordinal);
+        var list = new List<RunTaskStatus>();
+        for (var t = 0; t < Plan.TaskCount; t++)
+        {
+            var s = new RunTaskStatus { Task = t };
+            foreach (var u in Plan.UnitsOf(t))
+            {
+                s.UnitsPlanned++;
+                if (done.Contains(u.Id)) s.UnitsDone++;
+                else if (failed.TryGetValue(u.Id, out var f)) { s.UnitsFailed++; s.Failures.Add($"{u.Id} ('{u.Input}'): {f.Message}"); }
+                else s.UnitsPending++;
+            }
+            list.Add(s);
+        }
+        return list;
+    }
+
+    /// <summary>True when every unit of the plan is committed.</summary>
+    public bool IsComplete => Plan is not null && Plan.Units.All(u => CommittedIds().Contains(u.Id));
+
+    private HashSet<string> CommittedIds()
+    {
+        var byId = Markers.ToDictionary(m => m.Unit, StringComparer.Ordinal);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        if (Plan is null) return set;
+        foreach (var u in Plan.Units)
+            if (byId.TryGetValue(u.Id, out var m) && m.Commits(u, Plan)) set.Add(u.Id);
+        return set;
     }
 
     /// <summary>The folder (full path).</summary>
@@ -53,7 +101,7 @@ public sealed class RunFolder
         if (!Directory.Exists(full)) throw new DirectoryNotFoundException($"'{path}': run folder not found");
         var planPath = System.IO.Path.Combine(full, RunPlan.FileName);
         var plan = File.Exists(planPath) ? RunPlan.Load(planPath) : null;
-        return new RunFolder(full, plan, LoadMarkers(full));
+        return new RunFolder(full, plan, LoadMarkers(full), LoadFailures(full));
     }
 
     internal static string MarkerPath(string outDir, WorkUnit unit) => System.IO.Path.Combine(outDir, UnitsFolder, unit.Id + ".json");
@@ -64,12 +112,29 @@ public sealed class RunFolder
         var list = new List<UnitMarker>();
         if (!Directory.Exists(dir)) return list;
         foreach (var f in Directory.EnumerateFiles(dir, "*.json").Order(StringComparer.Ordinal))
-            list.Add(UnitMarker.Load(f));
+            if (!f.EndsWith(UnitFailure.Suffix, StringComparison.Ordinal)) list.Add(UnitMarker.Load(f));
         return list;
     }
 
-    /// <summary>The summary of the committed units: the merge of their markers.</summary>
-    public RunSummary Summary() => RunSummary.FromMarkers(Markers, Plan, Path);
+    internal static List<UnitFailure> LoadFailures(string outDir)
+    {
+        var dir = System.IO.Path.Combine(outDir, UnitsFolder);
+        var list = new List<UnitFailure>();
+        if (!Directory.Exists(dir)) return list;
+        foreach (var f in Directory.EnumerateFiles(dir, "*" + UnitFailure.Suffix).Order(StringComparer.Ordinal))
+            list.Add(UnitFailure.Load(f));
+        return list;
+    }
+
+    /// <summary>The summary of the committed units: the merge of their markers, with where each task stands.</summary>
+    public RunSummary Summary()
+    {
+        var committed = CommittedIds();
+        var s = RunSummary.FromMarkers(Plan is null ? Markers : Markers.Where(m => committed.Contains(m.Unit)), Plan, Path);
+        var tasks = Tasks();
+        if (tasks.Count > 0) s.Tasks = [.. tasks];
+        return s;
+    }
 
     /// <summary>
     /// The corpus files of the committed units: the refined files, and with <paramref name="dropped"/> /

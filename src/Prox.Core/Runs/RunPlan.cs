@@ -23,6 +23,8 @@ public sealed class RunPlan
     public GeneratorInfo? ChunkGenerator { get; set; }
     /// <summary>Settings that shape the output (stages, dialect, tokenizer, fields, format, compression …).</summary>
     public SortedDictionary<string, string> Settings { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>How many tasks the run is sharded into; every unit's <see cref="WorkUnit.Task"/> is below it.</summary>
+    public int TaskCount { get; set; } = 1;
     /// <summary>The work units, in order.</summary>
     public List<WorkUnit> Units { get; set; } = [];
 
@@ -36,7 +38,7 @@ public sealed class RunPlan
         ArgumentNullException.ThrowIfNull(options);
         var outDir = Path.GetFullPath(outputDirectory);
         var files = CorpusFiles.Expand(inputs);
-        var plan = new RunPlan { DocGenerator = doc, ChunkGenerator = chunk, Settings = SettingsOf(options) };
+        var plan = new RunPlan { DocGenerator = doc, ChunkGenerator = chunk, Settings = SettingsOf(options), TaskCount = options.TaskCount };
         var realInputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files) realInputs[RealPath(f)] = f;
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -64,8 +66,29 @@ public sealed class RunPlan
             }
             plan.Units.Add(unit);
         }
+        plan.AssignTasks();
         return plan;
     }
+
+    /// <summary>
+    /// Assigns the units to the tasks, balanced by input size: largest unit first (ties in plan order) onto the task
+    /// with the fewest bytes so far (ties: the lowest index). Deterministic, so every task computes the same plan.
+    /// </summary>
+    private void AssignTasks()
+    {
+        var load = new long[TaskCount];
+        foreach (var u in Units.OrderByDescending(u => u.InputBytes).ThenBy(u => u.Index).ToList())
+        {
+            var best = 0;
+            for (var t = 1; t < load.Length; t++)
+                if (load[t] < load[best]) best = t;
+            load[best] += u.InputBytes;
+            Units[u.Index] = u with { Task = best };
+        }
+    }
+
+    /// <summary>The units task <paramref name="task"/> refines, in plan order.</summary>
+    public IEnumerable<WorkUnit> UnitsOf(int task) => Units.Where(u => u.Task == task);
 
     /// <summary>The settings of <paramref name="o"/> that change what a run writes.</summary>
     internal static SortedDictionary<string, string> SettingsOf(RefineOptions o) => new(StringComparer.Ordinal)
@@ -92,6 +115,7 @@ public sealed class RunPlan
         else if (earlier.ChunkGenerator is not null) d.Add("the chunk stage no longer runs");
         foreach (var (k, v) in Settings)
             if (!earlier.Settings.TryGetValue(k, out var ev) || ev != v) d.Add($"{k} changed from {ev ?? "(none)"} to {v}");
+        if (TaskCount != earlier.TaskCount) d.Add($"the task count changed from {earlier.TaskCount} to {TaskCount}");
         if (Units.Count != earlier.Units.Count) d.Add($"the inputs changed: {earlier.Units.Count} work unit(s) then, {Units.Count} now");
         for (var i = 0; i < Math.Min(Units.Count, earlier.Units.Count); i++)
         {
@@ -100,12 +124,38 @@ public sealed class RunPlan
             else if (a.InputBytes != b.InputBytes || a.InputModifiedTicks != b.InputModifiedTicks)
                 d.Add($"'{a.Input}' changed since the run started ({b.InputBytes:N0} bytes, modified {new DateTime(b.InputModifiedTicks, DateTimeKind.Utc):u} then; {a.InputBytes:N0} bytes, modified {new DateTime(a.InputModifiedTicks, DateTimeKind.Utc):u} now)");
             else if (a.Output != b.Output || a.RangeStart != b.RangeStart || a.RangeEnd != b.RangeEnd) d.Add($"work unit {i} ('{a.Input}') writes elsewhere now");
+            else if (a.Task != b.Task) d.Add($"work unit {i} ('{a.Input}') belonged to task {b.Task}, now to task {a.Task}");
         }
         return d;
     }
 
     /// <summary>Writes the plan atomically.</summary>
     public void Save(string path) => AtomicFile.WriteText(path, JsonSerializer.Serialize(this, RunSummary.Json));
+
+    /// <summary>
+    /// Writes the plan atomically unless a plan is there already — also one that another task writes at the same
+    /// moment: the complete file is renamed into place only if the name is free. True when this call wrote it.
+    /// </summary>
+    public bool TrySaveNew(string path)
+    {
+        var temp = AtomicFile.TempPathFor(path);
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, RunSummary.Json));
+        try
+        {
+            using (var fs = new FileStream(temp, FileMode.Open, FileAccess.ReadWrite, FileShare.Read)) fs.Flush(flushToDisk: true);
+            File.Move(temp, path, overwrite: false);
+            AtomicFile.SyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+        finally
+        {
+            AtomicFile.TryDelete(temp);
+        }
+    }
 
     /// <summary>Reads a plan.</summary>
     /// <exception cref="InvalidDataException">Not a plan, or a newer schema.</exception>

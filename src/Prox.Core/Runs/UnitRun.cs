@@ -76,6 +76,7 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
             Counts = stats,
         };
         marker.Save(RunFolder.MarkerPath(outDir, unit));
+        AtomicFile.TryDelete(UnitFailure.PathOf(outDir, unit.Id));
         TryDeleteFolder(staging);
         log?.Invoke($"{unit.Id}: committed '{unit.Output}' ({stats.DocumentsOut} kept, {stats.DocumentsDropped} dropped, {stats.DocumentsQuarantined} quarantined)");
         return marker;

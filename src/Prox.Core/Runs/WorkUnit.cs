@@ -27,6 +27,9 @@ public sealed record WorkUnit
     /// <summary>Where unreadable records go.</summary>
     public string Quarantine { get; init; } = "";
 
+    /// <summary>The task of a sharded run that refines this unit (0 for a run of one task).</summary>
+    public int Task { get; init; }
+
     /// <summary>True when the unit covers the whole input.</summary>
     public bool IsWholeFile => RangeStart == 0 && RangeEnd is null;
 }

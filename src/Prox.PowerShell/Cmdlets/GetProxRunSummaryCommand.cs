@@ -46,7 +46,10 @@ public sealed class GetProxRunSummaryCommand : PSCmdlet
         {
             try
             {
-                var s = RunSummary.Load(p);
+                // A run folder whose run is not complete has no _summary.json yet: its markers say where each task stands.
+                var s = Directory.Exists(p) && !File.Exists(System.IO.Path.Combine(p, RunSummary.FileName)) && File.Exists(System.IO.Path.Combine(p, Prox.Runs.RunPlan.FileName))
+                    ? Prox.Runs.RunFolder.Open(p).Summary()
+                    : RunSummary.Load(p);
                 if (NoMerge) WriteObject(s);
                 else _summaries.Add(s);
             }

@@ -148,6 +148,16 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     [ValidateRange(1, 1024)]
     public int ThrottleLimit { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>The task of a sharded run this process is (0-based); default: from a Slurm array or Kubernetes indexed Job, else 0.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? TaskIndex { get; set; }
+
+    /// <summary>How many tasks the run is sharded into; default: SLURM_ARRAY_TASK_COUNT, else 1 (a Kubernetes indexed Job: give its completions).</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? TaskCount { get; set; }
+
     /// <summary>Read folders recursively.</summary>
     [Parameter]
     public SwitchParameter Recurse { get; set; }
@@ -260,8 +270,21 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         var output = FileSystemPaths.ResolveForOutput(this, OutputPath);
         var tokenizer = TokenizerNames.Resolve(this, Tokenizer);
         var stages = Stages;
+        Prox.Runs.RunTask task;
+        try
+        {
+            task = Prox.Runs.RunTask.Resolve(TaskIndex, TaskCount);
+        }
+        catch (ArgumentException e)
+        {
+            ThrowTerminatingError(ProxErrors.Create(e, "TaskInvalid", ErrorCategory.InvalidArgument, TaskIndex));
+            return;
+        }
+        if (task.Count > 1) WriteVerbose($"sharded run: {task}");
         var options = new RefineOptions
         {
+            TaskIndex = task.Index,
+            TaskCount = task.Count,
             Stages = stages,
             Dialect = Dialect,
             TextField = TextField,
