@@ -157,15 +157,16 @@ public sealed class CorpusRefiner
                 Warn?.Invoke(message + " — the run goes on; rerun the same command to retry this unit");
             }
         }
+        // The run's summary once every unit of the plan is committed (by any task); until then this task's own.
+        var folder = RunFolder.Open(outDir);
         var stagingRoot = Path.Combine(outDir, RunFolder.StagingFolder);
         try
         {
-            if (Directory.Exists(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any()) Directory.Delete(stagingRoot);
+            // Only when the run is complete: while it is not, another task may be creating its unit's staging folder.
+            if (folder.IsComplete && Directory.Exists(stagingRoot) && !Directory.EnumerateFileSystemEntries(stagingRoot).Any()) Directory.Delete(stagingRoot);
         }
-        catch (IOException) { } // another task staged a unit just now
+        catch (IOException) { }
 
-        // The run's summary once every unit of the plan is committed (by any task); until then this task's own.
-        var folder = RunFolder.Open(outDir);
         RunSummary summary;
         string written;
         if (folder.IsComplete)

@@ -57,7 +57,7 @@ public readonly record struct RunTask(int Index, int Count)
         else
         {
             n = count ?? 1;
-            i = n == 1 ? 0 : throw new ArgumentException($"a run of {n} tasks needs the task index (-TaskIndex), or a Slurm array or Kubernetes indexed Job environment");
+            i = n <= 1 ? 0 : throw new ArgumentException($"a run of {n} tasks needs the task index (-TaskIndex), or a Slurm array or Kubernetes indexed Job environment");
         }
         var task = new RunTask(i, n);
         task.Validate();

@@ -250,7 +250,7 @@ public class CorpusRefinerTests
         Assert.False(File.Exists(t.PathOf("out/_summary.json")));
         // Only the run's own records (plan, lock) remain: no corpus file, no staged or temporary file.
         Assert.Empty((Directory.Exists(t.PathOf("out")) ? Directory.GetFiles(t.PathOf("out"), "*", SearchOption.AllDirectories) : [])
-            .Where(f => Path.GetFileName(f) is not ("_plan.json" or "_lock")));
+            .Where(f => Path.GetFileName(f) is not ("_plan.json" or "_lock.task-0")));
     }
 
     [Fact]
