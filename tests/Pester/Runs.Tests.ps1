@@ -186,3 +186,32 @@ Describe 'Documents piped with -OutputPath' {
         { Get-ProxDocument $f -First 1 | Invoke-ProxRefine -OutputPath $out -Tokenizer whitespace -ErrorAction Stop } | Should -Throw '*-Force*'
     }
 }
+
+Describe 'Sharded runs (issue 10)' {
+    It 'tasks given by -TaskIndex/-TaskCount or a Slurm array environment share one folder and match a run of one task' {
+        $in = Join-Path $TestDrive 'shard-in'; New-Item -ItemType Directory $in | Out-Null
+        foreach ($k in 0..4) { New-CorpusFile (Join-Path $in "s-$k.jsonl") ($k * 100) (10 + 7 * $k) }
+        $one = Join-Path $TestDrive 'shard-one'; $out = Join-Path $TestDrive 'shard-out'
+        Invoke-ProxRefine -Path $in -OutputPath $one -Tokenizer whitespace | Out-Null
+        $t0 = Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -TaskIndex 0 -TaskCount 3
+        Join-Path $out '_summary.json' | Should -Not -Exist
+        Join-Path $out '_summary.task-0.json' | Should -Exist
+        $partial = Get-ProxRunSummary $out
+        $partial.Tasks.Count | Should -Be 3
+        $partial.Tasks[0].UnitsDone | Should -Be $t0.UnitsDone
+        ($partial.Tasks[1].UnitsPending + $partial.Tasks[2].UnitsPending) | Should -Be (5 - $t0.UnitsDone)
+        # Task 1 from a Slurm array's environment (array 5-7: task id 6 is index 1).
+        $env:SLURM_ARRAY_TASK_ID = '6'; $env:SLURM_ARRAY_TASK_MIN = '5'; $env:SLURM_ARRAY_TASK_COUNT = '3'
+        try { Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace | Out-Null }
+        finally { Remove-Item Env:SLURM_ARRAY_TASK_ID, Env:SLURM_ARRAY_TASK_MIN, Env:SLURM_ARRAY_TASK_COUNT }
+        (Get-ProxRunSummary $out).Tasks[1].IsComplete | Should -BeTrue
+        { Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -TaskIndex 2 -TaskCount 4 -ErrorAction Stop } | Should -Throw '*task count changed from 3 to 4*'
+        { Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -TaskIndex 2 -ErrorAction Stop } | Should -Throw '*without a task count*'
+        $last = Invoke-ProxRefine -Path $in -OutputPath $out -Tokenizer whitespace -TaskIndex 2 -TaskCount 3
+        $last.UnitsDone | Should -Be 5
+        Join-Path $out '_summary.json' | Should -Exist
+        @(Get-ChildItem $out -Filter '_summary.task-*').Count | Should -Be 0
+        foreach ($k in 0..4) { (Get-FileHash (Join-Path $out "s-$k.jsonl")).Hash | Should -Be (Get-FileHash (Join-Path $one "s-$k.jsonl")).Hash }
+        (Get-ProxRunSummary $out).DocumentsOut | Should -Be (Get-ProxRunSummary $one).DocumentsOut
+    }
+}

@@ -317,6 +317,8 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
             Log = m => messages.Add((false, m)),
             Warn = m => messages.Add((true, m)),
         };
+        // Under `dotnet pwsh`, this pwsh is the launcher's child: when the launcher is killed, stop as it did.
+        if (Prox.IO.LauncherWatch.KillWithLauncher()) WriteVerbose("started by the dotnet pwsh launcher: this process stops when the launcher does");
         var updates = new BlockingCollection<RefineProgress>();
         _cancel = new CancellationTokenSource();
         var progress = new ImmediateProgress<RefineProgress>(p => updates.Add(p));
