@@ -70,9 +70,25 @@ public sealed class CorpusRefiner
     /// a different plan, another run is writing there, or an output would overwrite an input.
     /// </exception>
     /// <exception cref="RunFailedException">Some units failed (the others are committed; rerun to retry them).</exception>
+    /// <exception cref="OutputFolderException">
+    /// The disk is full or the folder cannot be written; the run stops, what was committed stays, and the same command
+    /// resumes it once the cause is gone.
+    /// </exception>
     public RunSummary Run(IEnumerable<string> inputs, string outputDirectory, IProgress<RefineProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var outDir = Path.GetFullPath(outputDirectory);
+        try
+        {
+            return RunInto(inputs, outDir, progress, cancellationToken);
+        }
+        catch (Exception e) when (e is not OutputFolderException && OutputFolderException.From(e, outDir, null) is not null)
+        {
+            throw OutputFolderException.From(e, outDir, null)!;
+        }
+    }
+
+    private RunSummary RunInto(IEnumerable<string> inputs, string outDir, IProgress<RefineProgress>? progress, CancellationToken cancellationToken)
+    {
         var refiner = new DocumentRefiner(_docGenerator, _chunkGenerator, _options);
         var plan = RunPlan.Create(inputs, outDir,  _options,
             refiner.DocGenerator is { } d ? GeneratorInfo.Of(d) : null,
@@ -148,6 +164,11 @@ public sealed class CorpusRefiner
             try
             {
                 markers[unit.Id] = new UnitRun(refiner, _options, plan, unit, outDir, tracker, Log).Execute(cancellationToken);
+            }
+            catch (Exception e) when (OutputFolderException.From(e, outDir, $"{unit.Id} wrote the files of '{unit.Input}'") is { } fault)
+            {
+                // Not this unit's fault, and every later unit would fail alike: stop (its staging is already removed).
+                throw fault;
             }
             catch (Exception e) when (e is not OperationCanceledException && IsUnitFailure(e))
             {

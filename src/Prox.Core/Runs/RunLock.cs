@@ -27,7 +27,7 @@ internal sealed class RunLock : IDisposable
             fs.Flush(flushToDisk: true);
             return new RunLock(fs);
         }
-        catch (IOException e)
+        catch (IOException e) when (!Prox.Refinement.OutputFolderException.IsDiskFull(e) && !Prox.Refinement.OutputFolderException.IsUnwritable(e))
         {
             string holder;
             try { holder = File.ReadAllText(path).Trim(); }
