@@ -64,12 +64,21 @@ Describe 'Kill and resume' {
             Remove-Item $ready -ErrorAction SilentlyContinue
             $child = Start-Process $dotnet -ArgumentList $pwshDll, '-NoProfile', '-NonInteractive', '-File', (New-ChildScript $in $killed $ready) -PassThru
             Wait-For { (Test-Path $ready) -or $child.HasExited } 'the child to start'
-            # A random point of the run: from the moment the refine starts (plan, lock, resume) to 1.5 units into it.
-            $delay = $rng.Next(0, [int]($staged - $started + 1.5 * $unitMs))
+            $readyAt = [DateTime]::UtcNow
+            if ($rng.Next(2) -eq 0) {
+                # A random point of the refine's start: plan, lock, markers read, the unit in flight cleared.
+                $delay = $rng.Next(0, [int]($staged - $started) + 1)
+            } else {
+                # A random point inside a unit: once this attempt has staged one, up to 1.5 units later.
+                $staging = Join-Path $killed '_staging'
+                Wait-For { $child.HasExited -or ((Test-Path $staging) -and @(Get-ChildItem $staging -Directory | Where-Object LastWriteTimeUtc -ge $readyAt.AddMilliseconds(-50)).Count -gt 0) } 'the child to stage a unit'
+                $delay = $rng.Next(0, [int](1.5 * $unitMs) + 1)
+            }
             Start-Sleep -Milliseconds $delay
             if ($child.HasExited) { throw "the run finished before kill $($kills + 1) (delay $delay ms); make the units larger" }
             & kill -9 $child.Id
             $child.WaitForExit()
+            if ($child.ExitCode -eq 0) { throw "the run finished before kill $($kills + 1) could land (delay $delay ms)" }
             $kills++; $delays += $delay
             $staging = Join-Path $killed '_staging'
             if (Test-Path $staging) { $redone += @(Get-ChildItem $staging -Directory).Count }   # units in flight: redone next time
@@ -94,7 +103,7 @@ Describe 'Kill and resume' {
         $lost | Should -Be 0
         @(Get-ChildItem $killed -Recurse -File | Where-Object Name -like '.*.tmp').Count | Should -Be 0
         Join-Path $killed '_staging' | Should -Not -Exist
-        Write-Host ("kill-and-resume: {0} units, {1} documents; kills {2} (delays {3} ms after the run started), units redone {4}, records lost {5}, duplicated {6}; {7:N0} ms per unit, {8:N1} s in all" -f `
+        Write-Host ("kill-and-resume: {0} units, {1} documents; kills {2} (delays {3} ms after the refine started or a unit was staged), units redone {4}, records lost {5}, duplicated {6}; {7:N0} ms per unit, {8:N1} s in all" -f `
             $units, $inputs, $kills, ($delays -join ','), $redone, $lost, $duplicated, $unitMs, $clock.Elapsed.TotalSeconds)
     }
 }
@@ -107,11 +116,12 @@ Describe 'The dotnet pwsh launcher killed' {
         $script = New-ChildScript $in $out $ready
         # `dotnet pwsh` is the .NET tool's launcher; the pwsh that refines is its child.
         $launcher = Start-Process $dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $script -WorkingDirectory $repo -PassThru
-        Wait-For { (Test-Path $ready) -or $launcher.HasExited } 'the child to start' 120
+        # The file may be seen before its content is: wait for the whole PID.
+        Wait-For { (Test-Path $ready) -and "$(Get-Content $ready -ErrorAction SilentlyContinue)" -match '^\d+$' } 'the child to start' 120
         $child = [int] (Get-Content $ready)
         # The launcher is the child's parent (`dotnet` itself may be a wrapper that started it).
-        $shim = (Get-Process -Id $child).Parent.Id
-        (Get-Content "/proc/$shim/cmdline" -Raw) | Should -Match 'GlobalTool.Shim'
+        $shim = [int] ((Get-Content "/proc/$child/status" | Where-Object { $_ -like 'PPid:*' }) -replace '\D', '')
+        (Get-Content "/proc/$shim/cmdline" -Raw) -replace "`0", ' ' | Should -Match 'GlobalTool.Shim'
         Wait-For { Test-Path (Join-Path $out '_staging') } 'the run to start its first unit'
         & kill -9 $shim
         $launcher.WaitForExit()
