@@ -78,9 +78,12 @@ Invoke-ProxRefine -Path '$in' -OutputPath '$killed' -Tokenizer whitespace -Throt
         $launcher = Start-Process dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $script -WorkingDirectory $repo -PassThru
         $markers = Join-Path $killed '_units'
         $deadline = [DateTime]::UtcNow.AddSeconds(240)
-        while (-not (Test-Path (Join-Path $markers 'unit-00001.json'))) {
-            if ([DateTime]::UtcNow -gt $deadline -or $launcher.HasExited) { throw 'the child run never committed its second unit' }
-            Start-Sleep -Milliseconds 20
+        # Wait for the second marker AND the third unit's staged files: a kill between the two would find no unit in
+        # flight, and the resume would have nothing to redo (the race that made this test flaky in CI).
+        $thirdStaging = Join-Path $killed '_staging/unit-00002'
+        while (-not ((Test-Path (Join-Path $markers 'unit-00001.json')) -and (Test-Path $thirdStaging))) {
+            if ([DateTime]::UtcNow -gt $deadline -or $launcher.HasExited) { throw 'the child run never committed its second unit and started its third' }
+            Start-Sleep -Milliseconds 10
         }
         $child = [int] (Get-Content $pidFile)
         & kill -9 $child

@@ -137,8 +137,9 @@ internal sealed class KvCacheDecoder : IDisposable
     /// <summary>
     /// Greedy decoding after <paramref name="prompt"/>: the arg-max token (first on ties) until <paramref name="eos"/>,
     /// <paramref name="maxNewTokens"/> tokens, or <paramref name="context"/> positions in all. The EOS is not returned.
+    /// A <paramref name="constraint"/>, when given, masks each step's logits before the arg-max.
     /// </summary>
-    public List<int> Greedy(ReadOnlySpan<int> prompt, int maxNewTokens, int context, int eos, CancellationToken cancellationToken, out DecodeStop stop)
+    public List<int> Greedy(ReadOnlySpan<int> prompt, int maxNewTokens, int context, int eos, CancellationToken cancellationToken, out DecodeStop stop, ITokenConstraint? constraint = null)
     {
         var generated = new List<int>();
         using var sequence = Start();
@@ -150,7 +151,15 @@ internal sealed class KvCacheDecoder : IDisposable
         Span<long> one = stackalloc long[1];
         while (true)
         {
+            if (constraint is not null)
+            {
+                // The row is the decoder's own buffer, reused by the next Feed: masking it in place is safe.
+                var row = _row.AsSpan();
+                constraint.Mask(row);
+                logits = row;
+            }
             int next = ArgMax(logits);
+            constraint?.Advance(next);
             if (next == eos) { stop = DecodeStop.Eos; break; }
             generated.Add(next);
             if (prompt.Length + generated.Count >= context) { stop = DecodeStop.Context; break; }
