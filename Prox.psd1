@@ -21,6 +21,7 @@
         'Compare-ProxRun'
         'ConvertTo-ProxOnnxModel'
         'Export-ProxDocument'
+        'Export-ProxReport'
         'Get-ProxDocument'
         'Get-ProxModelInfo'
         'Get-ProxPreset'
