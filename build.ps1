@@ -3,7 +3,10 @@
     Builds, tests and demonstrates Prox.
 .DESCRIPTION
     -Task Build : Release build; lays out the module so that `Import-Module ./Prox.psd1` from the repository root loads it.
-    -Task Test  : Build, then every xunit and Pester test; ends with one line `N passed, N failed`; non-zero exit on failure.
+    -Task Test  : Build, then every xunit and Pester test and every notebook (notebooks/*.ipynb, run headless by
+                  dotnet-repl in the pinned .NET Interactive kernel, one test each); ends with one line
+                  `N passed, N failed`; non-zero exit on failure.
+    -Task Notebooks : Build, then only the notebooks.
     -Task Demo  : Build, then refine the bundled sample corpus and print the run summary.
     -Task Package : Build, then lay out only the module (manifest, module/bin without the CUDA provider, formats,
                   help, README) under artifacts/package/Prox and publish it as Prox.<version>.nupkg to a local
@@ -13,7 +16,7 @@
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Notebooks')]
     [string] $Task = 'Build',
     [string] $Configuration = 'Release'
 )
@@ -100,8 +103,61 @@ Import-Module '$pester'
     if ($line -and $line -match '^PESTER-COUNTS (\d+) (\d+)') { $passed += [int]$Matches[1]; $failed += [int]$Matches[2] }
     else { $failed++; Write-Warning 'Pester did not report results' }
 
+    $nb = Invoke-NotebookTests
+    $passed += $nb.Passed; $failed += $nb.Failed
+
     Write-Host "$passed passed, $failed failed"
     if ($failed -gt 0) { exit 1 }
+}
+
+# Every notebook runs headless in the kernel the tool manifest pins (dotnet-repl hosts .NET Interactive): exit 0 when
+# every cell ran, 2 when one failed. The executed copies (with outputs) go to artifacts/notebooks/. The kernel starts
+# in the notebook's folder, as it does in VS Code and Jupyter, so the notebooks' relative #r paths hold.
+function Invoke-NotebookTests {
+    Write-Host '==> notebooks' -ForegroundColor Cyan
+    $out = Join-Path $root 'artifacts/notebooks'
+    if (Test-Path $out) { Remove-Item $out -Recurse -Force }
+    New-Item -ItemType Directory -Force $out | Out-Null
+    $passed = 0; $failed = 0
+    foreach ($nb in Get-ChildItem (Join-Path $root 'notebooks') -Filter '*.ipynb' | Sort-Object Name) {
+        $executed = Join-Path $out $nb.Name
+        $log = Join-Path $out "$($nb.BaseName).log"
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        Push-Location $nb.DirectoryName
+        try { dotnet tool run dotnet-repl --run $nb.FullName --output-path $executed --exit-after-run *> $log }
+        finally { Pop-Location }
+        $code = $LASTEXITCODE
+        $errors = @()
+        if (Test-Path $executed) {
+            $book = Get-Content $executed -Raw | ConvertFrom-Json -Depth 64
+            $i = 0
+            foreach ($cell in $book.cells) {
+                $i++
+                foreach ($o in @($cell.outputs)) {
+                    if ($o -and $o.output_type -eq 'error') { $errors += "cell $i`: $($o.evalue)" }
+                }
+            }
+        }
+        else { $errors += "no executed notebook was written (see $log)" }
+        if ($code -eq 0 -and $errors.Count -eq 0) {
+            $passed++
+            Write-Host ("  [+] {0} ({1:N0} s)" -f $nb.Name, $watch.Elapsed.TotalSeconds) -ForegroundColor Green
+        }
+        else {
+            $failed++
+            Write-Host ("  [-] {0}: exit {1}" -f $nb.Name, $code) -ForegroundColor Red
+            $errors | ForEach-Object { Write-Host "      $_" -ForegroundColor Red }
+            if (Test-Path $log) { Get-Content $log -Tail 20 | ForEach-Object { Write-Host "      $_" } }
+        }
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-Notebooks {
+    Invoke-Build
+    $nb = Invoke-NotebookTests
+    Write-Host "$($nb.Passed) passed, $($nb.Failed) failed"
+    if ($nb.Failed -gt 0) { exit 1 }
 }
 
 function Invoke-Demo {
@@ -178,4 +234,5 @@ switch ($Task) {
     'Test'  { Invoke-Tests }
     'Demo'  { Invoke-Demo }
     'Package' { Invoke-Package }
+    'Notebooks' { Invoke-Notebooks }
 }

@@ -6,7 +6,7 @@ Reads each run folder through its own records (the unit markers and the committe
 The file is self-contained: plotly.js is embedded (about 3.6 MB), so it opens with no network, e.g. as a mail attachment or from an archive. It is written under a temporary name and renamed when complete. Runs are named after their folders, so two folders of the same name are refused.
 '@
     Parameters  = @{
-        Path        = 'Run folders (the -OutputPath of Invoke-ProxRefine); wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings and the summaries Invoke-ProxRefine returns (by their OutputPath) bind here.'
+        Path        = 'Run folders (the -OutputPath of Invoke-ProxRefine); wildcard patterns (* ? [ ]) are expanded, relative to the current location. Strings from the pipeline bind here.'
         LiteralPath = 'The same as -Path, but every character is taken literally (no wildcards). Folders piped from Get-ChildItem bind here (by their PSPath).'
         OutputPath  = 'The HTML file to write, relative to the current PowerShell location. An existing file is not overwritten without -Force.'
         Title       = 'The page title. Default: "Prox run report: " and the run names.'
@@ -15,7 +15,6 @@ The file is self-contained: plotly.js is embedded (about 3.6 MB), so it opens wi
     Inputs      = @(
         @{ Type = 'System.String'; Description = 'Run folders (-Path).' }
         @{ Type = 'System.IO.DirectoryInfo'; Description = 'Run folders from Get-ChildItem (bind -LiteralPath by their PSPath).' }
-        @{ Type = 'Prox.Refinement.RunSummary'; Description = 'Summaries from Invoke-ProxRefine (bind -Path by their OutputPath).' }
     )
     Outputs     = @(
         @{ Type = 'System.IO.FileInfo'; Description = 'The report written.' }

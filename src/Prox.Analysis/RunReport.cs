@@ -9,8 +9,8 @@ namespace Prox.Analysis;
 
 /// <summary>
 /// The HTML report of one or several runs: one self-contained file (plotly.js embedded, opens without a network)
-/// with the summary tables (runs, stages, files, drop reasons, operations, removed lines), the standard charts of
-/// <see cref="OutcomeCharts"/>, and a few before/after examples per drop reason and of kept documents with removed
+/// with the runs' summary, the standard charts of <see cref="OutcomeCharts"/>, the tables (stages, files, drop
+/// reasons, operations, removed lines), and a few before/after examples per drop reason and of kept documents with removed
 /// lines. <c>Export-ProxReport</c> writes it.
 /// </summary>
 /// <example><code>
@@ -57,16 +57,17 @@ public static class RunReport
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"meta\">Made {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC by Prox {typeof(RunReport).Assembly.GetName().Version?.ToString(3)}; plotly.js {ChartHtml.PlotlyVersion} embedded.</p>\n");
 
         Section(sb, "Runs", FrameHtml.ToHtml(RunsFrame(runs)));
-        Section(sb, "Stages", FrameHtml.ToHtml(OutcomeFrames.Stages(runs)));
-        Section(sb, "Files", FrameHtml.ToHtml(OutcomeFrames.Files(runs), 100));
-        Section(sb, "Drop reasons", FrameHtml.ToHtml(OutcomeFrames.DropReasons(runs)));
-        Section(sb, "Operations", FrameHtml.ToHtml(OutcomeFrames.Operations(runs)));
-        Section(sb, "Removed lines by rule", FrameHtml.ToHtml(OutcomeFrames.RemovedByLabel(runs), 30));
 
         sb.Append("<h2>Charts</h2>\n<div class=\"charts\">\n");
         var n = 0;
         foreach (var (_, chart) in Charts(runs)) sb.Append(ChartHtml.Div(chart, $"chart-{++n}")).Append('\n');
         sb.Append("</div>\n");
+
+        Section(sb, "Stages", FrameHtml.ToHtml(OutcomeFrames.Stages(runs)));
+        Section(sb, "Files", FrameHtml.ToHtml(OutcomeFrames.Files(runs), 100));
+        Section(sb, "Drop reasons", FrameHtml.ToHtml(OutcomeFrames.DropReasons(runs)));
+        Section(sb, "Operations", FrameHtml.ToHtml(OutcomeFrames.Operations(runs)));
+        Section(sb, "Removed lines by rule", FrameHtml.ToHtml(OutcomeFrames.RemovedByLabel(runs), 30));
 
         sb.Append("<h2>Examples</h2>\n");
         foreach (var run in runs)
@@ -117,7 +118,7 @@ public static class RunReport
     }
 
     private static void Section(StringBuilder sb, string heading, string html) =>
-        sb.Append("<h2>").Append(Encode(heading)).Append("</h2>\n").Append(html).Append('\n');
+        sb.Append("<h2>").Append(Encode(heading)).Append("</h2>\n<div class=\"table-wrap\">").Append(html).Append("</div>\n");
 
     private static string Encode(string s) => WebUtility.HtmlEncode(s);
 
@@ -134,6 +135,6 @@ public static class RunReport
         .doc-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
         .doc-sides pre, .program pre { white-space: pre-wrap; font-size: 0.8em; background: #fafafa; padding: 4px; margin: 0; max-height: 30em; overflow: auto; }
         del { color: #a33; background: #fdecec; } .rule { color: #888; font-size: 0.85em; margin-left: 1em; }
-        h4 { margin: 0.2em 0; }
+        h4 { margin: 0.2em 0; } .table-wrap { overflow-x: auto; }
         """;
 }

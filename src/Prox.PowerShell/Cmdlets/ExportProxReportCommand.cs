@@ -15,8 +15,8 @@ public sealed class ExportProxReportCommand : PSCmdlet
     private const string LiteralPathSet = "LiteralPath";
     private readonly List<string> _folders = [];
 
-    /// <summary>Run folders; wildcards allowed; binds OutputPath of piped summaries.</summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Run folders; wildcards allowed; strings from the pipeline.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
     [ValidateNotNullOrEmpty]
     [SupportsWildcards]
     public string[] Path { get; set; } = [];
