@@ -133,6 +133,7 @@ function Invoke-NotebookTests {
             $i = 0
             foreach ($cell in $book.cells) {
                 $i++
+                if (-not $cell.PSObject.Properties['outputs']) { continue }   # markdown cells have none
                 foreach ($o in @($cell.outputs)) {
                     if ($o -and $o.output_type -eq 'error') { $errors += "cell $i`: $($o.evalue)" }
                 }

@@ -23,16 +23,24 @@ The file is self-contained: plotly.js is embedded (about 3.6 MB), so it opens wi
         @{
             Title   = 'Report a run of the bundled sample'
             Code    = @'
-Invoke-ProxRefine ./samples/corpus/web-sample.jsonl out -Tokenizer whitespace | Out-Null
+@(
+    '{"id":"a","text":"Home | News | Contact\nThe council approved the new budget on Monday after a long debate about schools.\nCopyright 2026 Example. All rights reserved."}'
+    '{"id":"b","text":"Buy now"}'
+) | Set-Content pages.jsonl
+Invoke-ProxRefine pages.jsonl out -Tokenizer whitespace | Out-Null
 Export-ProxReport out report.html
 '@
-            Remarks = 'report.html opens in any browser, with no network.'
+            Remarks = 'The copyright line of page a is removed and page b (two words) is dropped; report.html opens in any browser, with no network, and shows both before and after.'
         }
         @{
             Title   = 'Two presets side by side'
             Code    = @'
-Invoke-ProxRefine ./samples/corpus/web-sample.jsonl prox-rules -Preset ProxRules | Out-Null
-Invoke-ProxRefine ./samples/corpus/web-sample.jsonl c4 -Preset C4 | Out-Null
+@(
+    '{"id":"a","text":"Home | News | Contact\nThe council approved the new budget on Monday after a long debate about schools.\nCopyright 2026 Example. All rights reserved."}'
+    '{"id":"b","text":"The ferry leaves at nine. It is late on Sundays. Tickets are sold on board. Bikes travel free. Dogs are welcome."}'
+) | Set-Content pages.jsonl
+Invoke-ProxRefine pages.jsonl prox-rules -Preset ProxRules | Out-Null
+Invoke-ProxRefine pages.jsonl c4 -Preset C4 | Out-Null
 Export-ProxReport prox-rules, c4 -OutputPath compare.html -Title 'ProxRules vs C4'
 '@
             Remarks = 'Every table and chart shows both runs; a chart compares their retention after each stage.'

@@ -40,8 +40,10 @@ public static class ChartHtml
         var figure = ScriptSafe(GenericChart.toFigureJson(chart));
         var attr = WebUtility.HtmlEncode(id);
         var js = System.Text.Json.JsonSerializer.Serialize(id);
+        // Drawn once the page is parsed, so that the chart takes the width of its final place in the layout.
         return $"<div id=\"{attr}\" class=\"{ChartClass}\"></div>\n<script>(function(){{var f={figure};" +
-               $"Plotly.newPlot({js},f.data,f.layout,{{responsive:true,displaylogo:false}});}})();</script>";
+               $"var draw=function(){{Plotly.newPlot({js},f.data,f.layout,{{responsive:true,displaylogo:false}});}};" +
+               "if(document.readyState==='loading')document.addEventListener('DOMContentLoaded',draw);else draw();})();</script>";
     }
 
     // "</script" inside a script element would end it early; "<\/" means the same in JavaScript strings and JSON.

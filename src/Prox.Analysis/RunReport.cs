@@ -129,7 +129,7 @@ public static class RunReport
         table.prox-table th, table.prox-table td { border: 1px solid #ddd; padding: 2px 6px; text-align: left; }
         table.prox-table td.num { text-align: right; font-variant-numeric: tabular-nums; }
         table.prox-table th { background: #f3f3f3; }
-        .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 12px; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(560px, 1fr)); gap: 12px; }
         .prox-chart { min-height: 420px; border: 1px solid #eee; }
         .prox-doc { border: 1px solid #ddd; margin: 0.6em 0; padding: 0.4em; }
         .doc-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
