@@ -27,6 +27,7 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
     private readonly Llama2Tokenizer _tokenizer;
     private readonly LineChunker _chunker;
     private readonly int[] _keepIds, _dropIds;
+    private readonly Lazy<TokenByteIndex> _grammarVocabulary;
     private readonly object _gate = new();
     private bool _disposed;
 
@@ -43,6 +44,7 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
         ContextLength = context;
         EosId = eos;
         _chunker = new LineChunker(tokenizer);
+        _grammarVocabulary = new Lazy<TokenByteIndex>(() => TokenByteIndex.For(tokenizer));
         _keepIds = tokenizer.Encode(KeepProgram, addBos: false);
         _dropIds = tokenizer.Encode(DropProgram, addBos: false);
     }
@@ -162,7 +164,8 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
             : [new ProgramRequest(stage, text, 0, lineCount) { DocumentId = documentId }];
 
     /// <summary>
-    /// One program per request, in order. Chunk requests are decoded greedily. Doc requests, under
+    /// One program per request, in order. Chunk requests are decoded greedily, constrained to valid chunk programs by
+    /// <see cref="ChunkGrammar"/> unless <see cref="ModelGeneratorOptions.Unconstrained"/>. Doc requests, under
     /// <see cref="DocDecisionMode.Score"/>, run one prefill and compare the model's next-token scores of the two doc
     /// programs where their tokens first differ: <see cref="ProgramResult.Score"/> is p(drop) normalised over the two,
     /// and the program is <c>drop_doc()</c> when it exceeds <see cref="ModelGeneratorOptions.DropThreshold"/> — at 0.5
@@ -183,7 +186,7 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
                 var r = requests[i];
                 results[i] = r.Stage == ProgramStage.Doc
                     ? Options.DocMode == DocDecisionMode.Score ? ScoreDoc(r, cancellationToken) : Decode(DocPrompt(r), ModelGeneratorOptions.ProxDocMaxNewTokens, cancellationToken)
-                    : Decode(ChunkPrompt(r), ModelGeneratorOptions.ProxChunkMaxNewTokens, cancellationToken);
+                    : Decode(ChunkPrompt(r), ModelGeneratorOptions.ProxChunkMaxNewTokens, cancellationToken, r);
             }
         }
         return results;
@@ -208,15 +211,38 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
 
     private (int[] Ids, bool Cut) Fit(int[] ids) => ids.Length < ContextLength ? (ids, false) : (ids[..(ContextLength - 1)], true);
 
-    private ProgramResult Decode((int[] Ids, bool Cut) prompt, int limit, CancellationToken ct)
+    /// <summary>
+    /// The grammar that constrains the decoding of a chunk request's program (<see cref="ChunkProgramGrammar"/>: one per
+    /// request, told every token), or null when decoding is unconstrained (<see cref="ModelGeneratorOptions.Unconstrained"/>,
+    /// a doc request) or <paramref name="maxNewTokens"/> cannot hold the shortest program (then no program is decoded).
+    /// Decoders of chunk requests pass it to <see cref="KvCacheDecoder.Greedy"/> (or mask each sequence's logits with it).
+    /// </summary>
+    internal ChunkProgramGrammar? ChunkGrammar(ProgramRequest request, int maxNewTokens)
+    {
+        if (Options.Unconstrained || request.Stage != ProgramStage.Chunk || maxNewTokens < ChunkProgramGrammar.ShortestProgramTokens) return null;
+        return new ChunkProgramGrammar(_grammarVocabulary.Value, request.Slice.Span, request.FirstLine, request.LineCount, maxNewTokens, EosId);
+    }
+
+    private ProgramResult Decode((int[] Ids, bool Cut) prompt, int limit, CancellationToken ct, ProgramRequest? chunk = null)
     {
         int maxNew = Math.Min(limit, ContextLength - prompt.Ids.Length);
-        var ids = _decoder.Greedy(prompt.Ids, maxNew, ContextLength, EosId, ct, out var stop);
+        bool constrained = chunk is not null && !Options.Unconstrained;
+        var grammar = chunk is null ? null : ChunkGrammar(chunk, maxNew);
+        List<int> ids;
+        DecodeStop stop;
+        if (constrained && grammar is null)
+        {
+            // The prompt leaves no room for a whole program: none is written (the empty program changes nothing).
+            ids = [];
+            stop = DecodeStop.Context;
+        }
+        else ids = _decoder.Greedy(prompt.Ids, maxNew, ContextLength, EosId, ct, out stop, grammar);
         var text = _tokenizer.Decode(ids).Trim(' ');
         var details = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
             ["model.stop"] = stop switch { DecodeStop.Eos => "eos", DecodeStop.Context => "context", _ => "max_new_tokens" },
         };
+        if (constrained) details["model.grammar"] = grammar is null ? "no_room" : "strict";
         if (prompt.Cut) details["model.prompt_cut"] = (ContextLength - 1).ToString(CultureInfo.InvariantCulture);
         return new ProgramResult(text) { PromptTokens = prompt.Ids.Length, GeneratedTokens = ids.Count + (stop == DecodeStop.Eos ? 1 : 0), Details = details };
     }
@@ -269,6 +295,7 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
             ["model.drop_threshold"] = Options.DropThreshold.ToString("R", inv),
             ["model.max_new_tokens.doc"] = ModelGeneratorOptions.ProxDocMaxNewTokens.ToString(inv),
             ["model.max_new_tokens.chunk"] = ModelGeneratorOptions.ProxChunkMaxNewTokens.ToString(inv),
+            ["model.chunk_grammar"] = Options.Unconstrained ? "none" : "strict",
         };
     }
 

@@ -5,12 +5,12 @@ namespace Prox.Models;
 /// <summary>
 /// The options of a model generator, as spec options (<c>model:/models/web-doc?provider=Cpu&amp;drop_threshold=0.7</c>)
 /// or <see cref="Generation.GeneratorContext.Settings"/> (spec options win): <c>tokenizer</c>, <c>provider</c>,
-/// <c>device</c>, <c>drop_threshold</c>, <c>doc</c>, <c>threads</c>.
+/// <c>device</c>, <c>drop_threshold</c>, <c>doc</c>, <c>threads</c>, <c>unconstrained</c>.
 /// </summary>
 public sealed record ModelGeneratorOptions
 {
     /// <summary>The option names understood.</summary>
-    public static IReadOnlyList<string> OptionNames { get; } = ["tokenizer", "provider", "device", "drop_threshold", "doc", "threads"];
+    public static IReadOnlyList<string> OptionNames { get; } = ["tokenizer", "provider", "device", "drop_threshold", "doc", "threads", "unconstrained"];
 
     /// <summary>The published doc-stage limit of new tokens.</summary>
     public const int ProxDocMaxNewTokens = 2000;
@@ -38,6 +38,13 @@ public sealed record ModelGeneratorOptions
 
     /// <summary>ONNX Runtime intra-op threads (0 = the run's thread count).</summary>
     public int Threads { get; init; }
+
+    /// <summary>
+    /// Decode chunk programs as published, with nothing but the model choosing each token (default false: decoding is
+    /// constrained to valid Strict-dialect chunk programs whose line numbers are the chunk's and whose normalize sources
+    /// occur in the chunk; see <c>docs/models.md</c>).
+    /// </summary>
+    public bool Unconstrained { get; init; }
 
     /// <summary>The options named by <paramref name="settings"/>, then by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">An unknown option or a value that does not parse; the message names it and the choices.</exception>
@@ -75,6 +82,10 @@ public sealed record ModelGeneratorOptions
                 if (!Enum.TryParse<DocDecisionMode>(value, ignoreCase: true, out var m) || !Enum.IsDefined(m) || int.TryParse(value, out _))
                     throw new ArgumentException($"model option doc='{value}' is not one of {string.Join(", ", Enum.GetNames<DocDecisionMode>())}");
                 return this with { DocMode = m };
+            case "unconstrained":
+                if (!bool.TryParse(value, out var u))
+                    throw new ArgumentException($"model option unconstrained='{value}' is not true or false");
+                return this with { Unconstrained = u };
             default:
                 throw new ArgumentException($"unknown model option '{name}'; known options: {string.Join(", ", OptionNames)}");
         }

@@ -143,6 +143,12 @@ public sealed class Llama2Tokenizer : ITokenCounter
         return [.. ids];
     }
 
+    /// <summary>The pieces of the vocabulary by id (<c>▁</c> for a space, <c>&lt;0xNN&gt;</c> for byte tokens).</summary>
+    internal IReadOnlyDictionary<string, int> Pieces => _sp.Vocabulary;
+
+    /// <summary>Id of the unknown token <c>&lt;unk&gt;</c> (0 for LLaMA-2).</summary>
+    internal int UnknownId => _sp.UnknownId;
+
     /// <summary>Decodes ids to text; special tokens are written as their text when <paramref name="includeSpecialTokens"/>.</summary>
     public string Decode(IEnumerable<int> ids, bool includeSpecialTokens = false) => _sp.Decode(ids, includeSpecialTokens);
 
