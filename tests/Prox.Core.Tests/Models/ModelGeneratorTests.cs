@@ -262,7 +262,7 @@ public class ModelGeneratorTests
         using var tmp = new TempDir();
         var config = LlamaConfig.FromPreset("tiny-gqa");
         ModelFolder.WriteRandom(config, tmp.Path, seed: 5, tokenizerModel: Tokenizer);
-        using var gen = (LlamaProgramGenerator)ProgramGenerators.Create($"model:{tmp.Path}?provider=Cpu&threads=1");
+        using var gen = (LlamaProgramGenerator)ProgramGenerators.Create($"model:{tmp.Path}?provider=Cpu&threads=1&unconstrained=true");
         Assert.Equal((config.Layers, config.KvHeads, config.HeadDim, config.MaxPositions), (gen.Layers, gen.KvHeads, gen.HeadSize, gen.ContextLength));
         Assert.Equal(Path.Combine(tmp.Path, "tokenizer.model"), gen.TokenizerPath);
         // Its context is 256: a chunk prompt longer than that is cut, and decoding stops at the context.
@@ -272,6 +272,13 @@ public class ModelGeneratorTests
         Assert.Equal(255, result.PromptTokens);
         Assert.Equal("255", result.Details!["model.prompt_cut"]);
         Assert.Equal(1, result.GeneratedTokens);
+        Assert.Equal("context", result.Details!["model.stop"]);
+        // Constrained (the default), one position cannot hold a program: none is decoded.
+        using (var constrained = (LlamaProgramGenerator)ProgramGenerators.Create($"model:{tmp.Path}?provider=Cpu&threads=1"))
+        {
+            var empty = constrained.Generate([requests[0]])[0];
+            Assert.Equal(("", 0, "no_room"), (empty.Program, empty.GeneratedTokens, empty.Details!["model.grammar"]));
+        }
         using var oracle = LlamaOnnxDecoder.Open(tmp.Path, new ModelSessionOptions { IntraOpThreads = 1 });
         var prompt = "<s>[INST] hello [/INST]";
         var ids = gen.Tokenizer.EncodePrompt(prompt);
