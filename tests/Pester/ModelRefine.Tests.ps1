@@ -55,6 +55,22 @@ Describe 'Model folders as generators' {
         @($programs | Where-Object Stage -eq 'Chunk').Count | Should -Be 1
     }
 
+    It 'chunk programs are grammar-constrained by default and -Unconstrained decodes as published' {
+        $docs = @(Get-ProxDocument $sample -First 6 | ForEach-Object { $_.Text.Substring(0, [Math]::Min(900, $_.Text.Length)) })
+        $constrained = @($docs | Get-ProxProgram -Model $fp32 -ModelTokenizer $tok -ExecutionProvider Cpu -Stage Chunk)
+        $constrained.Count | Should -BeGreaterOrEqual 6
+        foreach ($p in $constrained) {
+            # Every line number is the chunk's, so the program parses against the chunk's own lines.
+            $t = Test-ProxProgram -Program $p.Program -LineCount ($p.FirstLine + $p.LineCount)
+            $t.ErrorDiagnosticCount | Should -Be 0 -Because $p.Program
+        }
+        $unconstrained = @($docs | Get-ProxProgram -Model $fp32 -ModelTokenizer $tok -ExecutionProvider Cpu -Stage Chunk -Unconstrained)
+        $unconstrained.Count | Should -Be $constrained.Count
+        @($unconstrained | Where-Object { (Test-ProxProgram -Program $_.Program).ErrorDiagnosticCount -gt 0 }).Count | Should -BeGreaterThan 0 -Because 'a random model writes garbage when nothing constrains it'
+        $s = Invoke-ProxRefine -Text $docs[0] -ChunkModel $fp32 -DocGenerator rules -ModelTokenizer $tok -ExecutionProvider Cpu -Unconstrained
+        $s | Should -Not -BeNullOrEmpty
+    }
+
     It 'relative model and tokenizer paths resolve against the current location' {
         Push-Location (Join-Path $shared 'models')
         try {

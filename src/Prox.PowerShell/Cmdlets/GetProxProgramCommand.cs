@@ -91,7 +91,11 @@ public sealed class GetProxProgramCommand : PSCmdlet
     [ValidateRange(0.0, 1.0)]
     public double? DropThreshold { get; set; }
 
-    private ModelChoice Models => new(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold);
+    /// <summary>Chunk models decode as published, unconstrained (default: only valid Strict chunk programs for each chunk).</summary>
+    [Parameter]
+    public SwitchParameter Unconstrained { get; set; }
+
+    private ModelChoice Models => new(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold, Unconstrained.IsPresent);
 
     /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]
