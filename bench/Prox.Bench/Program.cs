@@ -1,5 +1,5 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor, chunking, rules, corpus, refine-data, refine, model, quality
+// Modes: executor, chunking, rules, corpus, refine-data, refine, model, grammar, quality
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
@@ -9,6 +9,7 @@ return args.Length > 0 ? args[0] switch
     "refine-data" => Prox.Bench.RefineBench.Data(args[1..]),
     "refine" => Prox.Bench.RefineBench.Run(args[1..]),
     "model" => Prox.Bench.ModelBench.Run(args[1..]),
+    "grammar" => Prox.Bench.GrammarBench.Run(args[1..]),
     "quality" => Prox.Bench.QualityBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
@@ -22,6 +23,7 @@ static int Usage()
                             "  refine-data [--mb N] [--dir D]   build a large .jsonl.gz/.jsonl.zst corpus from the shared CC sample\n" +
                             "  refine --input F --output D [--threads N] [--tokenizer T]   one end-to-end refinement run\n" +
                             "  model [--preset prox-0.35b] [--threads 1,2] [--seq 512]   LLaMA prefill tokens/s against the matmul ceiling\n" +
+                            "  grammar [--chunks N]   per-step cost of the chunk-program grammar's mask over the LLaMA-2 vocabulary\n" +
                             "  quality [--fit | --corpus]   line F1 of every preset and two word-count baselines on the shared labelled sets; --fit: grid search of the page rule on the fit half; --corpus: the corpus line rule on the CC sample");
     return 2;
 }

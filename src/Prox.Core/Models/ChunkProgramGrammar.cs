@@ -25,8 +25,8 @@ namespace Prox.Models;
 /// LLaMA vocabulary) still fits, so a decoding stopped by the new-token limit ends with a complete program too.</para>
 /// <para>Per step the mask walks the vocabulary's byte trie (<see cref="TokenByteIndex"/>) from the current state,
 /// leaving every subtree at the first byte the grammar rejects; inside a target string, where almost every token
-/// fits, it takes the plain string tokens up to the room left as one prefix of a list sorted by length and checks only
-/// the others. The chunk's text is indexed by a suffix automaton (<see cref="SubstringAutomaton"/>) over at most its
+/// fits, it clears only the plain string tokens longer than the room left (the tail of a list sorted by length) and the
+/// other tokens that fail when checked byte by byte. The chunk's text is indexed by a suffix automaton (<see cref="SubstringAutomaton"/>) over at most its
 /// first <see cref="MaxIndexedBytes"/> bytes.</para>
 /// </remarks>
 internal sealed class ChunkProgramGrammar : ITokenConstraint
@@ -93,8 +93,10 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
     private readonly int _spaceExtensionCost;   // bytes that make " " a valid source (0: nothing follows a space)
     private State _state;
     private int _used;
-    private int[] _allowed = new int[256];
-    private float[] _saved = new float[256];
+    // Scratch of one Mask call, shared by the grammars of a thread (a batch decoder masks its sequences one after another).
+    [ThreadStatic] private static int[]? t_allowed;
+    [ThreadStatic] private static float[]? t_saved;
+    private int[] _allowed = [];
     private int _count;
 
     /// <summary>A grammar for the chunk of <paramref name="lineCount"/> lines from global line <paramref name="firstLine"/>.</summary>
@@ -139,6 +141,9 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
     /// <summary>True once the output is a complete program (end-of-sequence allowed, or written).</summary>
     public bool IsComplete => _state.Phase is Phase.LineEnd or Phase.Done;
 
+    /// <summary>Where the output stands, for benchmarks: Start, Head, Literal, Number1, Number2, Source, Target, LineEnd or Done.</summary>
+    internal string PhaseName => _state.Phase.ToString();
+
     /// <summary>Tokens told so far (end-of-sequence not counted).</summary>
     public int TokensUsed => _used;
 
@@ -156,25 +161,53 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
     /// <inheritdoc/>
     public void Mask(Span<float> logits)
     {
-        _count = 0;
         int remaining = _maxTokens - _used;
-        if (_state.Phase == Phase.Target && !_state.Escape && _state.Pending == 0) CollectInTarget(remaining);
-        else if (_state.Phase != Phase.Done) Walk(0, _state, remaining);
-        bool eos = _state.Phase == Phase.LineEnd && (uint)_eos < (uint)logits.Length;
-        if (_saved.Length < _count) _saved = new float[Math.Max(_count, 2 * _saved.Length)];
+        if (_state.Phase == Phase.Target && !_state.Escape && _state.Pending == 0)
+        {
+            MaskInTarget(logits, remaining);
+            return;
+        }
+        // Elsewhere few tokens fit: collect them, keep their logits, clear the rest.
+        _allowed = t_allowed ??= new int[1024];
+        _count = 0;
+        if (_state.Phase != Phase.Done) Walk(0, _state, remaining);
+        t_allowed = _allowed;   // grown by Add
+        var saved = t_saved is { } s && s.Length >= _count ? s : t_saved = new float[Math.Max(_count, 1024)];
         int kept = 0;
         for (int k = 0; k < _count; k++)
         {
             int id = _allowed[k];
             if ((uint)id >= (uint)logits.Length) continue;
             _allowed[kept] = id;
-            _saved[kept++] = logits[id];
+            saved[kept++] = logits[id];
         }
+        bool eos = _state.Phase == Phase.LineEnd && (uint)_eos < (uint)logits.Length;
         float eosLogit = eos ? logits[_eos] : 0;
         logits.Fill(float.NegativeInfinity);
-        for (int k = 0; k < kept; k++) logits[_allowed[k]] = _saved[k];
+        for (int k = 0; k < kept; k++) logits[_allowed[k]] = saved[k];
         if (eos) logits[_eos] = eosLogit;
         _count = kept;
+    }
+
+    /// <summary>
+    /// Inside a target string almost every token fits: clear only those that do not — the plain tokens longer than the
+    /// room left (the tail of the list sorted by length), the other tokens that fail byte by byte, the special tokens.
+    /// </summary>
+    private void MaskInTarget(Span<float> logits, int remaining)
+    {
+        int n = 1 + AfterTarget <= remaining ? _vocab.PlainCountAtMost(_state.SourceLength - _state.Length) : 0;
+        var plain = _vocab.PlainByLength;
+        for (int i = n; i < plain.Length; i++)
+            if ((uint)plain[i] < (uint)logits.Length) logits[plain[i]] = float.NegativeInfinity;
+        foreach (var id in _vocab.NotPlain)
+        {
+            if ((uint)id >= (uint)logits.Length) continue;
+            var t = _state;
+            if (!TryStep(ref t, _vocab.BytesOf(id)) || 1 + MinToFinish(t) > remaining) logits[id] = float.NegativeInfinity;
+        }
+        foreach (var id in _vocab.WithoutBytes)
+            if ((uint)id < (uint)logits.Length) logits[id] = float.NegativeInfinity;   // end-of-sequence included: the call is open
+        if (logits.Length > _vocab.Size) logits[_vocab.Size..].Fill(float.NegativeInfinity);
     }
 
     /// <inheritdoc/>
@@ -206,6 +239,7 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
     /// <summary>The tokens <see cref="Mask"/> leaves, computed by walking the whole trie (the reference the target-string shortcut must equal).</summary>
     internal HashSet<int> AllowedByWalk()
     {
+        _allowed = new int[1024];
         _count = 0;
         if (_state.Phase != Phase.Done) Walk(0, _state, _maxTokens - _used);
         var set = new HashSet<int>();
@@ -234,24 +268,6 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
             if (a < b && 1 + MinToFinish(t) <= remaining)
                 for (int i = a; i < b; i++) Add(tokens[i]);
             if (firstChild[child] >= 0) Walk(child, t, remaining);
-        }
-    }
-
-    private void CollectInTarget(int remaining)
-    {
-        // A plain token leaves a complete target (two bytes from the end of the call) when it fits the room left.
-        if (1 + AfterTarget <= remaining)
-        {
-            int n = _vocab.PlainCountAtMost(_state.SourceLength - _state.Length);
-            var plain = _vocab.PlainByLength;
-            if (_allowed.Length < n) _allowed = new int[Math.Max(n + 256, 2 * _allowed.Length)];
-            Array.Copy(plain, 0, _allowed, 0, n);
-            _count = n;
-        }
-        foreach (var id in _vocab.NotPlain)
-        {
-            var t = _state;
-            if (TryStep(ref t, _vocab.BytesOf(id)) && 1 + MinToFinish(t) <= remaining) Add(id);
         }
     }
 

@@ -155,7 +155,11 @@ internal sealed class TokenByteIndex
         foreach (var id in plain) PlainCountUpTo[text[id].Length]++;
         for (int n = 1; n <= maxLength; n++) PlainCountUpTo[n] += PlainCountUpTo[n - 1];
         NotPlain = [.. notPlain];
+        WithoutBytes = [.. Enumerable.Range(0, Size).Where(id => text[id] is null || text[id].Length == 0)];
     }
+
+    /// <summary>The ids below <see cref="Size"/> that add no bytes: special tokens (BOS, EOS, unknown) and gaps.</summary>
+    public int[] WithoutBytes { get; private set; } = [];
 
     /// <summary>How many plain string tokens have at most <paramref name="bytes"/> bytes.</summary>
     public int PlainCountAtMost(int bytes) =>
