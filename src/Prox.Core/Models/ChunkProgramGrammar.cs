@@ -8,7 +8,7 @@ namespace Prox.Models;
 /// </summary>
 /// <remarks>
 /// <para>The language (the canonical form the published models write, one call per line, lines joined by <c>\n</c>,
-/// at least one call, one optional space before the first):</para>
+/// at least one call, one optional space before the first, one optional line break after the last):</para>
 /// <code>
 /// remove_lines(line_start=A, line_end=B)          first ≤ A ≤ B ≤ last line of the chunk (global [NNN] numbers, no leading zeros)
 /// normalize(source_str="S", target_str="T")       S: 1 … 200 bytes that occur in the chunk's text, not "" or " "
@@ -76,6 +76,7 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
         public byte ContLo, ContHi;
         public bool Escape;       // strings: after a backslash
         public bool Space;        // source: exactly " " so far
+        public bool AfterCall;    // Head: a line break after a complete call (the output may end here)
         public int Digits;        // numbers: digits written
         public long Value;        // numbers: their value
         public long LineStart;    // the first number, bounding the second
@@ -139,7 +140,10 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
     }
 
     /// <summary>True once the output is a complete program (end-of-sequence allowed, or written).</summary>
-    public bool IsComplete => _state.Phase is Phase.LineEnd or Phase.Done;
+    public bool IsComplete => CanEnd(_state) || _state.Phase == Phase.Done;
+
+    /// <summary>After a complete call, or the line break after one: end-of-sequence may come.</summary>
+    private static bool CanEnd(in State s) => s.Phase == Phase.LineEnd || s.Phase == Phase.Head && s.Pos == 0 && s.AfterCall;
 
     /// <summary>Where the output stands, for benchmarks: Start, Head, Literal, Number1, Number2, Source, Target, LineEnd or Done.</summary>
     internal string PhaseName => _state.Phase.ToString();
@@ -147,15 +151,31 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
     /// <summary>Tokens told so far (end-of-sequence not counted).</summary>
     public int TokensUsed => _used;
 
-    private static byte[] IndexedBytes(ReadOnlySpan<char> text)
+    /// <summary>
+    /// The chunk's text as UTF-8, at most <see cref="MaxIndexedBytes"/> bytes, cut at a character. A lone surrogate
+    /// becomes a 0 byte, which no string reads, so no source holds the replacement character UTF-8 would put there.
+    /// </summary>
+    internal static byte[] IndexedBytes(ReadOnlySpan<char> text)
     {
-        int n = Encoding.UTF8.GetByteCount(text.Length <= MaxIndexedBytes ? text : text[..MaxIndexedBytes]);
-        var bytes = new byte[n];
-        Encoding.UTF8.GetBytes(text.Length <= MaxIndexedBytes ? text : text[..MaxIndexedBytes], bytes);
-        if (bytes.Length <= MaxIndexedBytes) return bytes;
-        int cut = MaxIndexedBytes;
-        while (cut > 0 && (bytes[cut] & 0xC0) == 0x80) cut--;   // at a character boundary
-        return bytes[..cut];
+        var bytes = new byte[(int)Math.Min(MaxIndexedBytes, 3L * text.Length)];
+        int n = 0;
+        Span<byte> one = stackalloc byte[4];
+        while (!text.IsEmpty)
+        {
+            int width;
+            if (Rune.DecodeFromUtf16(text, out var rune, out int used) == System.Buffers.OperationStatus.Done)
+                width = rune.EncodeToUtf8(one);
+            else
+            {
+                one[0] = 0;
+                width = 1;
+            }
+            if (n + width > bytes.Length) break;
+            one[..width].CopyTo(bytes.AsSpan(n));
+            n += width;
+            text = text[Math.Max(used, 1)..];
+        }
+        return bytes[..n];
     }
 
     /// <inheritdoc/>
@@ -181,7 +201,7 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
             _allowed[kept] = id;
             saved[kept++] = logits[id];
         }
-        bool eos = _state.Phase == Phase.LineEnd && (uint)_eos < (uint)logits.Length;
+        bool eos = CanEnd(_state) && (uint)_eos < (uint)logits.Length;
         float eosLogit = eos ? logits[_eos] : 0;
         logits.Fill(float.NegativeInfinity);
         for (int k = 0; k < kept; k++) logits[_allowed[k]] = saved[k];
@@ -216,7 +236,7 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
     {
         if (token == _eos)
         {
-            if (_state.Phase != Phase.LineEnd)
+            if (!CanEnd(_state))
                 throw new InvalidOperationException("end-of-sequence before the chunk program is complete");
             _state.Phase = Phase.Done;
             return;
@@ -419,6 +439,7 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
                 s.Phase = Phase.Head;
                 s.Pos = 0;
                 s.Heads = _initialHeads;
+                s.AfterCall = true;
                 return true;
 
             default:
@@ -443,7 +464,7 @@ internal sealed class ChunkProgramGrammar : ITokenConstraint
         switch (s.Phase)
         {
             case Phase.Start: return HeadCost(_initialHeads, 0);
-            case Phase.Head: return HeadCost(s.Heads, s.Pos);
+            case Phase.Head: return s.Pos == 0 && s.AfterCall ? 0 : HeadCost(s.Heads, s.Pos);
             case Phase.Literal:
                 return s.Literal switch
                 {

@@ -75,6 +75,8 @@ public class ChunkProgramGrammarTests
         "normalize(source_str=\"café\", target_str=\"cafe\")",
         "normalize(source_str=\" to\", target_str=\"\")",
         "normalize(source_str=\"  \", target_str=\" \")",
+        "keep_chunk()\n",                                                     // a line break after the last call
+        "remove_lines(line_start=10, line_end=11)\nkeep_chunk()\n",
         "normalize(source_str=\"|\", target_str=\"\")\nnormalize(source_str=\"Inc.\", target_str=\"Inc\")\nremove_lines(line_start=15, line_end=16)",
     };
 
@@ -131,6 +133,7 @@ public class ChunkProgramGrammarTests
         "remove_lines(line_start = 10, line_end = 12)",                      // other spacing
         "# comment\nkeep_chunk()",                                           // comments
         "keep_chunk()\n\nkeep_chunk()",                                      // blank lines
+        "keep_chunk()\n\n",                                                  // a blank line at the end
         "drop_doc()",                                                        // a doc call (no effect in a chunk)
         "remove_lines(all=True)",                                            // removes the whole document, not the chunk
         "",                                                                  // no call
@@ -258,6 +261,20 @@ public class ChunkProgramGrammarTests
         Assert.True(g.Allows(Id("b"), Vocab.Size));
         g.Advance(Id("b"));
         Assert.True(g.Allows(Id("▁"), Vocab.Size), "'b ' is a source");
+    }
+
+    [SkippableFact]
+    public void TheChunkTextIsIndexedAsUtf8BoundedAndWithoutReplacementCharacters()
+    {
+        Assert.Equal([0x61, 0x00, 0x62, 0xC3, 0xA9], ChunkProgramGrammar.IndexedBytes("a\uD800b\u00E9"));
+        var euros = ChunkProgramGrammar.IndexedBytes(new string('€', 30_000));
+        Assert.Equal(ChunkProgramGrammar.MaxIndexedBytes / 3 * 3, euros.Length);   // cut at a character
+        // A lone surrogate is not U+FFFD (EF BF BD) in the text: no source can hold one.
+        var g = Grammar(text: "x\uDC00y", first: 0, lines: 1);
+        Feed(g, Bytes("normalize(source_str=\""));
+        Assert.False(g.Allows(Id("<0xEF>"), Vocab.Size));
+        Assert.False(g.Allows(Id("<0x00>"), Vocab.Size));
+        Assert.True(g.Allows(Id("x"), Vocab.Size));
     }
 
     [SkippableFact]
