@@ -334,6 +334,38 @@ public class ChunkProgramGrammarTests
         Assert.True(withNormalize > 0 && withRemove > 0, $"both kinds of call were written ({withNormalize}, {withRemove})");
     }
 
+    [SkippableFact]
+    public void RandomDecodingsOverThePublishedChunksOfTheSampleAreValid()
+    {
+        // Whole documents chunked as published (up to 1500 tokens, global line numbers), one random decoding per chunk.
+        var chunker = new LineChunker(Tokenizer);
+        var rng = new Random(11);
+        var noise = new float[2 * Vocab.Size];
+        for (int i = 0; i < noise.Length; i++) noise[i] = (float)rng.NextDouble();
+        var logits = new float[Vocab.Size];
+        int chunks = 0, later = 0;
+        foreach (var doc in ModelGeneratorTests.CommonCrawl(80))
+            foreach (var chunk in chunker.Split(doc))
+            {
+                var g = new ChunkProgramGrammar(Vocab, chunk.Text.Span, chunk.FirstLine, chunk.LineCount, 256, Tokenizer.EosId);
+                var ids = new List<int>();
+                while (ids.Count < 256)
+                {
+                    noise.AsSpan(rng.Next(Vocab.Size), Vocab.Size).CopyTo(logits);
+                    g.Mask(logits);
+                    int next = KvCacheDecoder.ArgMax(logits);
+                    g.Advance(next);
+                    if (next == Tokenizer.EosId) break;
+                    ids.Add(next);
+                }
+                Assert.True(g.IsComplete);
+                AssertValidChunkProgram(Tokenizer.Decode(ids).Trim(' '), doc, chunk.FirstLine, chunk.LineCount, chunk.Text.ToString());
+                chunks++;
+                if (chunk.FirstLine > 0) later++;
+            }
+        Assert.True(chunks >= 80 && later > 0, $"{chunks} chunks, {later} after a document's first");
+    }
+
     /// <summary>Parses in Strict without an error, every line number in the chunk, every normalize source in its text.</summary>
     internal static void AssertValidChunkProgram(string program, string document, int first, int count, string chunkText)
     {
