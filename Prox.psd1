@@ -32,6 +32,7 @@
         'Invoke-ProxRefine'
         'Measure-ProxQuality'
         'New-ProxRandomModel'
+        'New-ProxSlurmJob'
         'Test-ProxProgram'
     )
     FunctionsToExport    = @()

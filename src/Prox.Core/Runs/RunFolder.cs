@@ -65,6 +65,9 @@ public sealed class RunFolder
         return list;
     }
 
+    /// <summary>The tasks with units not committed yet (pending or failed), in order; empty when the run is complete or has no plan.</summary>
+    public IReadOnlyList<int> UnfinishedTasks() => Tasks().Where(t => !t.IsComplete).Select(t => t.Task).ToList();
+
     /// <summary>True when every unit of the plan is committed.</summary>
     public bool IsComplete => Plan is not null && Plan.Units.All(u => CommittedIds().Contains(u.Id));
 

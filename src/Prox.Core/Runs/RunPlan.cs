@@ -129,6 +129,32 @@ public sealed class RunPlan
         return d;
     }
 
+    /// <summary>
+    /// Makes this plan the plan of <paramref name="outputDirectory"/> before any task runs (e.g. for a cluster job, so
+    /// that every task finds it): writes <c>_plan.json</c> when the folder has none, or checks that the plan there is
+    /// this one. A folder that holds outputs of something else (a refined file of this plan, or a summary) is refused.
+    /// </summary>
+    /// <returns>True when this call wrote the plan, false when the same plan was there.</returns>
+    /// <exception cref="IOException">The folder holds a different plan (the message says what differs) or other outputs.</exception>
+    public bool WriteInto(string outputDirectory)
+    {
+        var outDir = Path.GetFullPath(outputDirectory);
+        var planPath = Path.Combine(outDir, FileName);
+        if (!File.Exists(planPath))
+        {
+            foreach (var u in Units)
+                if (File.Exists(u.Output)) throw new IOException($"'{u.Output}' exists, and '{outDir}' has no run plan; remove it or write to another folder");
+            var summaryPath = Path.Combine(outDir, RunSummary.FileName);
+            if (File.Exists(summaryPath)) throw new IOException($"'{summaryPath}' exists, and '{outDir}' has no run plan; remove it or write to another folder");
+            Directory.CreateDirectory(outDir);
+            if (TrySaveNew(planPath)) return true;
+        }
+        var changes = DifferencesTo(Load(planPath));
+        if (changes.Count > 0)
+            throw new IOException($"'{outDir}' holds a run with a different plan: {string.Join("; ", changes)}. Write to another folder, or start over there with Invoke-ProxRefine -Force.");
+        return false;
+    }
+
     /// <summary>Writes the plan atomically.</summary>
     public void Save(string path) => AtomicFile.WriteText(path, JsonSerializer.Serialize(this, RunSummary.Json));
 
