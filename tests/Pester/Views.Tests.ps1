@@ -8,7 +8,7 @@ BeforeAll {
         'Prox.Refinement.RunSummary', 'Prox.Refinement.FileSummary', 'Prox.Refinement.StageStatistics',
         'Prox.Quality.QualityReport', 'Prox.Models.ModelInfo', 'Prox.Rules.RulesPreset',
         'Prox.Refinement.DocumentOutcome', 'Prox.Analysis.DocumentDifference', 'Prox.Analysis.ReasonDifference',
-        'Prox.Analysis.FileDifference', 'Prox.Analysis.LineComparison'
+        'Prox.Analysis.FileDifference', 'Prox.Analysis.LineComparison', 'Prox.Cluster.SlurmSubmission'
     )
     $script:f = Join-Path $TestDrive 'v.jsonl'
     '{"text":"Home | News | Contact | About\nA sentence of real prose that people wrote with care, long enough to keep.\nAnother sentence that carries more than ten plain words for the reader.","metadata":{"url":"https://example.org/v","lang":"en"}}' | Set-Content $f
