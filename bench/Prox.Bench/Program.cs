@@ -1,5 +1,5 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor, chunking, rules, corpus, refine-data, refine, model, grammar, quality
+// Modes: executor, chunking, rules, corpus, refine-data, refine, model, grammar, decode, quality
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
@@ -10,6 +10,7 @@ return args.Length > 0 ? args[0] switch
     "refine" => Prox.Bench.RefineBench.Run(args[1..]),
     "model" => Prox.Bench.ModelBench.Run(args[1..]),
     "grammar" => Prox.Bench.GrammarBench.Run(args[1..]),
+    "decode" => Prox.Bench.DecodeBench.Run(args[1..]),
     "quality" => Prox.Bench.QualityBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
@@ -24,6 +25,7 @@ static int Usage()
                             "  refine --input F --output D [--threads N] [--tokenizer T]   one end-to-end refinement run\n" +
                             "  model [--preset prox-0.35b] [--threads 1,2] [--seq 512]   LLaMA prefill tokens/s against the matmul ceiling\n" +
                             "  grammar [--chunks N]   per-step cost of the chunk-program grammar's mask over the LLaMA-2 vocabulary\n" +
+                            "  decode [--preset prox-0.35b] [--batches 1,4,16,64] [--prompt 128] [--new 16] [--threads 2] [--baseline]   batched chunk generation, generated tokens/s per batch size\n" +
                             "  quality [--fit | --corpus]   line F1 of every preset and two word-count baselines on the shared labelled sets; --fit: grid search of the page rule on the fit half; --corpus: the corpus line rule on the CC sample");
     return 2;
 }

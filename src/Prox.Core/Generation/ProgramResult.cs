@@ -22,6 +22,12 @@ public sealed record ProgramResult(string Program)
     /// <summary>Tokens the generator wrote for this request (0 for generators without a model).</summary>
     public int GeneratedTokens { get; init; }
 
+    /// <summary>
+    /// How many sequences the model decoded together with this one, itself included (the batch's size when it
+    /// started); 1 for a request run alone, 0 for generators without a model.
+    /// </summary>
+    public int BatchSize { get; init; }
+
     /// <summary>Free-form findings (e.g. <c>gopher.mean_word_length</c> → <c>11.2 &gt; 10</c>), kept in provenance.</summary>
     public IReadOnlyDictionary<string, string>? Details { get; init; }
 

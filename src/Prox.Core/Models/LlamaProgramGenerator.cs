@@ -16,24 +16,37 @@ namespace Prox.Models;
 /// past the model's context (2048 for the published models); the output is trimmed of spaces. The doc stage runs in
 /// one pass by default (<see cref="DocDecisionMode.Score"/>): see <see cref="Generate"/>.
 /// </summary>
-/// <remarks>One request at a time (the session is not shared between concurrent calls); cancellation stops a model
-/// call in progress.</remarks>
+/// <remarks>One session per model file in the process (<see cref="SharedModelSession"/>: a run's doc and chunk generators
+/// on one folder share it, whatever their options). <see cref="Generate"/> decodes all the chunk requests it is given (and doc
+/// requests under <see cref="DocDecisionMode.Generate"/>) in batches (<see cref="BatchDecoder"/>: sorted by length,
+/// left-padded, cache in preallocated buffers on the device); calls from several threads take turns. Cancellation
+/// stops a model call in progress.</remarks>
 public sealed class LlamaProgramGenerator : IProgramGenerator
 {
     private const string KeepProgram = "keep_doc()";
     private const string DropProgram = "drop_doc()";
 
+    private readonly SharedModelSession _shared;
     private readonly KvCacheDecoder _decoder;
+    private readonly BatchDecoder _batch;
+    private readonly BatchLimits _limits;
+    private readonly BatchDecodeStats _stats = new();
     private readonly Llama2Tokenizer _tokenizer;
     private readonly LineChunker _chunker;
     private readonly int[] _keepIds, _dropIds;
     private readonly Lazy<TokenByteIndex> _grammarVocabulary;
-    private readonly object _gate = new();
+    private readonly object _gate;
     private bool _disposed;
 
-    private LlamaProgramGenerator(GeneratorSpec spec, string folder, ModelGeneratorOptions options, KvCacheDecoder decoder, string provider,
+    private LlamaProgramGenerator(GeneratorSpec spec, string folder, ModelGeneratorOptions options, SharedModelSession shared,
         Llama2Tokenizer tokenizer, string tokenizerPath, int context, int eos)
     {
+        _shared = shared;
+        _gate = shared.Gate;
+        _batch = shared.Batches;
+        var decoder = shared.Decoder;
+        var provider = shared.Provider;
+        _limits = options.LimitsFor(provider);
         Spec = spec;
         Folder = folder;
         Options = options;
@@ -72,6 +85,26 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
 
     /// <summary>The decoder (for tests and benchmarks).</summary>
     internal KvCacheDecoder Decoder => _decoder;
+
+    /// <summary>The batched decoder (for tests and benchmarks).</summary>
+    internal BatchDecoder Batches => _batch;
+
+    /// <summary>The batch limits in effect (from <see cref="ModelGeneratorOptions.BatchSize"/>, <see cref="ModelGeneratorOptions.BatchTokens"/> and the provider).</summary>
+    internal BatchLimits Limits => _limits;
+
+    /// <summary>What the generator's batched decoding has done so far (a copy).</summary>
+    internal BatchDecodeStats Counters
+    {
+        get
+        {
+            lock (_gate)
+            {
+                var copy = new BatchDecodeStats();
+                copy.Add(_stats);
+                return copy;
+            }
+        }
+    }
 
     /// <summary>The tokenizer.</summary>
     internal Llama2Tokenizer Tokenizer => _tokenizer;
@@ -127,18 +160,14 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
                 : $"tokenizer '{tokenizerPath}' does not exist", tokenizerPath);
         var tokenizer = Llama2Tokenizer.Load(tokenizerPath);
 
-        var (session, provider) = ModelSessionFactory.Open(modelPath, options.Provider, options.DeviceId, options.Threads > 0 ? options.Threads : threads, warn);
-        try
-        {
-            var signature = DecoderSignature.Read(session, modelPath, config);
-            var decoder = new KvCacheDecoder(session, signature);
-            int eos = config?.EosTokenId ?? tokenizer.EosId;
-            spec ??= new GeneratorSpec(GeneratorSpec.ModelKind, folder);
-            return new LlamaProgramGenerator(spec, folder, options, decoder, provider, tokenizer, tokenizerPath, context, eos);
-        }
+        // One session per model file, provider and thread count in the process: a run's doc and chunk generators share it.
+        var shared = SharedModelSession.Acquire(modelPath, options.Provider, options.DeviceId, options.Threads > 0 ? options.Threads : threads, config, warn);
+        int eos = config?.EosTokenId ?? tokenizer.EosId;
+        spec ??= new GeneratorSpec(GeneratorSpec.ModelKind, folder);
+        try { return new LlamaProgramGenerator(spec, folder, options, shared, tokenizer, tokenizerPath, context, eos); }
         catch
         {
-            session.Dispose();
+            shared.Release();
             throw;
         }
     }
@@ -164,13 +193,14 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
             : [new ProgramRequest(stage, text, 0, lineCount) { DocumentId = documentId }];
 
     /// <summary>
-    /// One program per request, in order. Chunk requests are decoded greedily, constrained to valid chunk programs by
-    /// <see cref="ChunkGrammar"/> unless <see cref="ModelGeneratorOptions.Unconstrained"/>. Doc requests, under
-    /// <see cref="DocDecisionMode.Score"/>, run one prefill and compare the model's next-token scores of the two doc
+    /// One program per request, in order. Chunk requests are decoded greedily, all of them together in batches
+    /// (<see cref="ModelGeneratorOptions.BatchSize"/>, <see cref="ModelGeneratorOptions.BatchTokens"/>), each constrained
+    /// to valid chunk programs by <see cref="ChunkGrammar"/> unless <see cref="ModelGeneratorOptions.Unconstrained"/>. Doc
+    /// requests, under <see cref="DocDecisionMode.Score"/>, run one prefill and compare the model's next-token scores of the two doc
     /// programs where their tokens first differ: <see cref="ProgramResult.Score"/> is p(drop) normalised over the two,
     /// and the program is <c>drop_doc()</c> when it exceeds <see cref="ModelGeneratorOptions.DropThreshold"/> — at 0.5
     /// exactly the choice of greedy decoding restricted to the two programs. Under <see cref="DocDecisionMode.Generate"/>
-    /// the doc program is decoded greedily like a chunk program.
+    /// the doc program is decoded greedily like a chunk program, in the same batches.
     /// </summary>
     /// <exception cref="OperationCanceledException">The token was cancelled (also during a model call).</exception>
     public IReadOnlyList<ProgramResult> Generate(IReadOnlyList<ProgramRequest> requests, CancellationToken cancellationToken = default)
@@ -180,13 +210,44 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            var decoding = new List<int>();
+            var prompts = new List<(int[] Ids, bool Cut)>();
+            var decodeRequests = new List<DecodeRequest>();
             for (int i = 0; i < requests.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var r = requests[i];
-                results[i] = r.Stage == ProgramStage.Doc
-                    ? Options.DocMode == DocDecisionMode.Score ? ScoreDoc(r, cancellationToken) : Decode(DocPrompt(r), ModelGeneratorOptions.ProxDocMaxNewTokens, cancellationToken)
-                    : Decode(ChunkPrompt(r), ModelGeneratorOptions.ProxChunkMaxNewTokens, cancellationToken, r);
+                if (r.Stage == ProgramStage.Doc && Options.DocMode == DocDecisionMode.Score)
+                {
+                    results[i] = ScoreDoc(r, cancellationToken);
+                    continue;
+                }
+                var prompt = r.Stage == ProgramStage.Doc ? DocPrompt(r) : ChunkPrompt(r);
+                int limit = r.Stage == ProgramStage.Doc ? ModelGeneratorOptions.ProxDocMaxNewTokens : ModelGeneratorOptions.ProxChunkMaxNewTokens;
+                int maxNew = Math.Min(limit, ContextLength - prompt.Ids.Length);
+                bool constrained = r.Stage == ProgramStage.Chunk && !Options.Unconstrained;
+                var grammar = ChunkGrammar(r, maxNew);
+                if (constrained && grammar is null)
+                {
+                    // The prompt leaves no room for a whole program: none is written (the empty program changes nothing).
+                    results[i] = Result(prompt, new DecodeResult([], DecodeStop.Context, 0), constrained, grammar: false);
+                    continue;
+                }
+                decoding.Add(i);
+                prompts.Add(prompt);
+                decodeRequests.Add(new DecodeRequest(prompt.Ids, maxNew, grammar));
+            }
+            if (decodeRequests.Count > 0)
+            {
+                var stats = new BatchDecodeStats();
+                var decoded = _batch.Greedy(decodeRequests, _limits, ContextLength, EosId, cancellationToken, stats);
+                _stats.Add(stats);
+                for (int k = 0; k < decoded.Length; k++)
+                {
+                    var r = requests[decoding[k]];
+                    bool constrained = r.Stage == ProgramStage.Chunk && !Options.Unconstrained;
+                    results[decoding[k]] = Result(prompts[k], decoded[k], constrained, grammar: constrained);
+                }
             }
         }
         return results;
@@ -215,7 +276,7 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
     /// The grammar that constrains the decoding of a chunk request's program (<see cref="ChunkProgramGrammar"/>: one per
     /// request, told every token), or null when decoding is unconstrained (<see cref="ModelGeneratorOptions.Unconstrained"/>,
     /// a doc request) or <paramref name="maxNewTokens"/> cannot hold the shortest program (then no program is decoded).
-    /// Decoders of chunk requests pass it to <see cref="KvCacheDecoder.Greedy"/> (or mask each sequence's logits with it).
+    /// Decoders of chunk requests pass it to <see cref="BatchDecoder.Greedy"/> or <see cref="KvCacheDecoder.Greedy"/>.
     /// </summary>
     internal ChunkProgramGrammar? ChunkGrammar(ProgramRequest request, int maxNewTokens)
     {
@@ -223,28 +284,22 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
         return new ChunkProgramGrammar(_grammarVocabulary.Value, request.Slice.Span, request.FirstLine, request.LineCount, maxNewTokens, EosId);
     }
 
-    private ProgramResult Decode((int[] Ids, bool Cut) prompt, int limit, CancellationToken ct, ProgramRequest? chunk = null)
+    private ProgramResult Result((int[] Ids, bool Cut) prompt, DecodeResult decoded, bool constrained, bool grammar)
     {
-        int maxNew = Math.Min(limit, ContextLength - prompt.Ids.Length);
-        bool constrained = chunk is not null && !Options.Unconstrained;
-        var grammar = chunk is null ? null : ChunkGrammar(chunk, maxNew);
-        List<int> ids;
-        DecodeStop stop;
-        if (constrained && grammar is null)
-        {
-            // The prompt leaves no room for a whole program: none is written (the empty program changes nothing).
-            ids = [];
-            stop = DecodeStop.Context;
-        }
-        else ids = _decoder.Greedy(prompt.Ids, maxNew, ContextLength, EosId, ct, out stop, grammar);
-        var text = _tokenizer.Decode(ids).Trim(' ');
+        var text = _tokenizer.Decode(decoded.Tokens).Trim(' ');
         var details = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["model.stop"] = stop switch { DecodeStop.Eos => "eos", DecodeStop.Context => "context", _ => "max_new_tokens" },
+            ["model.stop"] = decoded.Stop switch { DecodeStop.Eos => "eos", DecodeStop.Context => "context", _ => "max_new_tokens" },
         };
-        if (constrained) details["model.grammar"] = grammar is null ? "no_room" : "strict";
+        if (constrained) details["model.grammar"] = grammar ? "strict" : "no_room";
         if (prompt.Cut) details["model.prompt_cut"] = (ContextLength - 1).ToString(CultureInfo.InvariantCulture);
-        return new ProgramResult(text) { PromptTokens = prompt.Ids.Length, GeneratedTokens = ids.Count + (stop == DecodeStop.Eos ? 1 : 0), Details = details };
+        return new ProgramResult(text)
+        {
+            PromptTokens = prompt.Ids.Length,
+            GeneratedTokens = decoded.Tokens.Count + (decoded.Stop == DecodeStop.Eos ? 1 : 0),
+            BatchSize = decoded.BatchSize,
+            Details = details,
+        };
     }
 
     private ProgramResult ScoreDoc(ProgramRequest r, CancellationToken ct)
@@ -272,6 +327,7 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
         return new ProgramResult(pDrop > Options.DropThreshold ? DropProgram : KeepProgram)
         {
             Score = pDrop,
+            BatchSize = 1,
             PromptTokens = prompt.Ids.Length,
             Details = details,
         };
@@ -299,14 +355,14 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
         };
     }
 
-    /// <summary>Releases the ONNX Runtime session.</summary>
+    /// <summary>Releases the ONNX Runtime session (closed when no other generator of the process shares it).</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             if (_disposed) return;
             _disposed = true;
-            _decoder.Dispose();
         }
+        _shared.Release();
     }
 }

@@ -5,12 +5,12 @@ namespace Prox.Models;
 /// <summary>
 /// The options of a model generator, as spec options (<c>model:/models/web-doc?provider=Cpu&amp;drop_threshold=0.7</c>)
 /// or <see cref="Generation.GeneratorContext.Settings"/> (spec options win): <c>tokenizer</c>, <c>provider</c>,
-/// <c>device</c>, <c>drop_threshold</c>, <c>doc</c>, <c>threads</c>, <c>unconstrained</c>.
+/// <c>device</c>, <c>drop_threshold</c>, <c>doc</c>, <c>threads</c>, <c>unconstrained</c>, <c>batch_size</c>, <c>batch_tokens</c>.
 /// </summary>
 public sealed record ModelGeneratorOptions
 {
     /// <summary>The option names understood.</summary>
-    public static IReadOnlyList<string> OptionNames { get; } = ["tokenizer", "provider", "device", "drop_threshold", "doc", "threads", "unconstrained"];
+    public static IReadOnlyList<string> OptionNames { get; } = ["tokenizer", "provider", "device", "drop_threshold", "doc", "threads", "unconstrained", "batch_size", "batch_tokens"];
 
     /// <summary>The published doc-stage limit of new tokens.</summary>
     public const int ProxDocMaxNewTokens = 2000;
@@ -46,6 +46,29 @@ public sealed record ModelGeneratorOptions
     /// </summary>
     public bool Unconstrained { get; init; }
 
+    /// <summary>
+    /// Sequences decoded together in one batch (0 = automatic: 16 on the CPU, 64 on CUDA). Prompts are sorted by length
+    /// and left-padded; batched output equals one-by-one output (docs/models.md says exactly what is guaranteed).
+    /// </summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>
+    /// Cache positions one batch may hold in all, sequences × (longest prompt + new tokens) (0 = automatic: 32,768 on
+    /// the CPU, 131,072 on CUDA); bounds the KV cache's memory. A single sequence always runs.
+    /// </summary>
+    public int BatchTokens { get; init; }
+
+    /// <summary>The batch limits these options give on a provider (<c>CUDA</c> or <c>CPU</c>).</summary>
+    internal BatchLimits LimitsFor(string provider)
+    {
+        var auto = provider == "CUDA" ? BatchLimits.Cuda : BatchLimits.Cpu;
+        return auto with
+        {
+            BatchSize = BatchSize > 0 ? BatchSize : auto.BatchSize,
+            TokenBudget = BatchTokens > 0 ? BatchTokens : auto.TokenBudget,
+        };
+    }
+
     /// <summary>The options named by <paramref name="settings"/>, then by <paramref name="options"/>.</summary>
     /// <exception cref="ArgumentException">An unknown option or a value that does not parse; the message names it and the choices.</exception>
     public static ModelGeneratorOptions From(IReadOnlyDictionary<string, string>? settings, IReadOnlyDictionary<string, string>? options)
@@ -74,6 +97,10 @@ public sealed record ModelGeneratorOptions
                 return this with { DeviceId = Int(name, value, 0, 1024) };
             case "threads":
                 return this with { Threads = Int(name, value, 0, 1024) };
+            case "batch_size":
+                return this with { BatchSize = value.Equals("auto", StringComparison.OrdinalIgnoreCase) ? 0 : Int(name, value, 0, 4096) };
+            case "batch_tokens":
+                return this with { BatchTokens = value.Equals("auto", StringComparison.OrdinalIgnoreCase) ? 0 : Int(name, value, 0, 16_777_216) };
             case "drop_threshold":
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var t) || !(t >= 0 && t <= 1))
                     throw new ArgumentException($"model option drop_threshold='{value}' is not a number from 0 to 1");

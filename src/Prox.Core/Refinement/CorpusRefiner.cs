@@ -372,6 +372,8 @@ public sealed class CorpusRefiner
         private long _bytesBefore;   // bytes of finished files
         private long _bytesInFile;
         private long _documents;
+        private long _promptTokens;
+        private long _generatedTokens;
         private long _lastReport = -1;
         private string _file = "";
         private int _index;
@@ -385,8 +387,10 @@ public sealed class CorpusRefiner
 
         public void Read(long position) => Volatile.Write(ref _bytesInFile, position);
 
-        public void Done(int documents)
+        public void Done(int documents, long promptTokens = 0, long generatedTokens = 0)
         {
+            Interlocked.Add(ref _promptTokens, promptTokens);
+            Interlocked.Add(ref _generatedTokens, generatedTokens);
             Interlocked.Add(ref _documents, documents);
             Report(force: false);
         }
@@ -399,7 +403,11 @@ public sealed class CorpusRefiner
             if (!force && last >= 0 && now - last < 250) return;
             if (Interlocked.CompareExchange(ref _lastReport, now, last) != last && !force) return;
             var read = force ? bytesTotal : _bytesBefore + Volatile.Read(ref _bytesInFile);
-            progress.Report(new RefineProgress(_file, _index, fileCount, Interlocked.Read(ref _documents), read, bytesTotal, clock.Elapsed));
+            progress.Report(new RefineProgress(_file, _index, fileCount, Interlocked.Read(ref _documents), read, bytesTotal, clock.Elapsed)
+            {
+                PromptTokens = Interlocked.Read(ref _promptTokens),
+                GeneratedTokens = Interlocked.Read(ref _generatedTokens),
+            });
         }
     }
 }

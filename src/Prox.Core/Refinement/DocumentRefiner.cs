@@ -337,8 +337,10 @@ public sealed class DocumentRefiner
         double? score = null;
         long prompt = 0, generated = 0;
         Dictionary<string, string>? details = null;
+        List<int>? batchSizes = null;
         foreach (var res in results)
         {
+            if (res.BatchSize > 0) (batchSizes ??= new List<int>(results.Count)).Add(res.BatchSize);
             score ??= res.Score;
             prompt += res.PromptTokens;
             generated += res.GeneratedTokens;
@@ -368,6 +370,7 @@ public sealed class DocumentRefiner
             PromptTokens = prompt,
             GeneratedTokens = generated,
             Details = details,
+            BatchSizes = batchSizes ?? (IReadOnlyList<int>)[],
             LinesRemoved = linesRemoved,
             CharactersOut = r.Dropped ? 0 : charsOut,
             WordsOut = r.Dropped ? 0 : wordsOut,

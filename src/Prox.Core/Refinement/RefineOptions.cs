@@ -98,6 +98,32 @@ public sealed record RefineProgress(string File, int FileIndex, int FileCount, l
     /// <summary>Documents per second.</summary>
     public double DocumentsPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : Documents / Elapsed.TotalSeconds;
 
+    /// <summary>Prompt tokens the models read so far (both stages; 0 for the rules).</summary>
+    public long PromptTokens { get; init; }
+
+    /// <summary>Tokens the models wrote so far (both stages; 0 for the rules).</summary>
+    public long GeneratedTokens { get; init; }
+
+    /// <summary>Prompt tokens per second.</summary>
+    public double PromptTokensPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : PromptTokens / Elapsed.TotalSeconds;
+
+    /// <summary>Generated tokens per second.</summary>
+    public double GeneratedTokensPerSecond => Elapsed.TotalSeconds <= 0 ? 0 : GeneratedTokens / Elapsed.TotalSeconds;
+
+    /// <summary>
+    /// One line for a progress bar: file, documents, bytes and their rates, and for a model run the prompt and
+    /// generated tokens per second.
+    /// </summary>
+    public string Describe()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var line = string.Format(inv, "{0} ({1}/{2}): {3:N0} documents, {4:N1}/{5:N1} MB, {6:N1} MB/s, {7:N1} docs/s",
+            Path.GetFileName(File), FileIndex + 1, FileCount, Documents, BytesRead / 1e6, BytesTotal / 1e6, MegabytesPerSecond, DocumentsPerSecond);
+        if (PromptTokens > 0 || GeneratedTokens > 0)
+            line += string.Format(inv, ", model: {0:N0} prompt tokens/s, {1:N1} generated tokens/s", PromptTokensPerSecond, GeneratedTokensPerSecond);
+        return line;
+    }
+
     /// <summary>Estimated time left, when it can be estimated.</summary>
     public TimeSpan? Remaining => Fraction is > 0.001 and < 1 ? TimeSpan.FromSeconds(Elapsed.TotalSeconds * (1 - Fraction) / Fraction) : null;
 }

@@ -51,10 +51,28 @@ public sealed class StageStatistics
     public long PromptTokens { get; set; }
     /// <summary>Tokens the stage's generator wrote (models; 0 for the rules).</summary>
     public long GeneratedTokens { get; set; }
+    /// <summary>
+    /// Programs that did not parse cleanly: at least one error diagnostic (a model that writes garbage; ProX reports
+    /// 0.04 % at doc level, 0.36 % at chunk level). A document's chunk programs count as one program.
+    /// </summary>
+    public long ProgramsUnparsed { get; set; }
+    /// <summary>
+    /// A few of those programs (at most <see cref="MaxUnparsedExamples"/>, the first ones met): the document id, the
+    /// first error and the start of the program.
+    /// </summary>
+    public List<string> UnparsedExamples { get; set; } = [];
+    /// <summary>
+    /// Program requests by the size of the batch the model decoded them in (<c>"1"</c>, <c>"16"</c>, …); empty for
+    /// generators that do not batch.
+    /// </summary>
+    public Dictionary<string, long> BatchSizes { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Calls by function name (<c>remove_lines</c>, <c>normalize</c>, <c>drop_doc</c>, …).</summary>
     public Dictionary<string, long> Operations { get; set; } = new(StringComparer.Ordinal);
     /// <summary>Drops by reason (<c>DropDoc</c>, <c>FewWordsLeftFraction</c>, <c>FewWordsLeft</c>, <c>NoWords</c>).</summary>
     public Dictionary<string, long> DropReasons { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The most examples <see cref="UnparsedExamples"/> keeps.</summary>
+    public const int MaxUnparsedExamples = 5;
 
     /// <summary>Adds <paramref name="other"/>'s counts to these.</summary>
     public void Add(StageStatistics other)
@@ -67,6 +85,10 @@ public sealed class StageStatistics
         ProgramsIgnored += other.ProgramsIgnored; ErrorOperations += other.ErrorOperations; ParseErrors += other.ParseErrors;
         Normalizations += other.Normalizations; NormalizationMatches += other.NormalizationMatches;
         PromptTokens += other.PromptTokens; GeneratedTokens += other.GeneratedTokens;
+        ProgramsUnparsed += other.ProgramsUnparsed;
+        foreach (var e in other.UnparsedExamples ?? [])
+            if (UnparsedExamples.Count < MaxUnparsedExamples) UnparsedExamples.Add(e);
+        AddAll(BatchSizes, other.BatchSizes ?? []);
         AddAll(Operations, other.Operations);
         AddAll(DropReasons, other.DropReasons);
     }
@@ -87,6 +109,16 @@ public sealed class StageStatistics
         if (stage.Ignored) ProgramsIgnored++;
         ErrorOperations += stage.ErrorCount;
         ParseErrors += stage.ParseErrors;
+        if (stage.ParseErrors > 0)
+        {
+            ProgramsUnparsed++;
+            if (UnparsedExamples.Count < MaxUnparsedExamples) UnparsedExamples.Add(UnparsedExample(document, stage));
+        }
+        foreach (var b in stage.BatchSizes)
+        {
+            var key = b.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            BatchSizes[key] = BatchSizes.GetValueOrDefault(key) + 1;
+        }
         PromptTokens += stage.PromptTokens;
         GeneratedTokens += stage.GeneratedTokens;
         foreach (var (fn, n) in stage.Operations) Operations[fn] = Operations.GetValueOrDefault(fn) + n;
@@ -110,6 +142,13 @@ public sealed class StageStatistics
             WordsOut += stage.WordsOut;
             TokensOut += stage.TokensOut;
         }
+    }
+
+    private static string UnparsedExample(DocumentOutcome document, StageOutcome stage)
+    {
+        var error = stage.Diagnostics.FirstOrDefault(d => d.Severity == Prox.Programs.DiagnosticSeverity.Error);
+        var program = stage.Program.Length <= 160 ? stage.Program : stage.Program[..160] + "…";
+        return $"{document.Id}: {error?.ToString() ?? "parse error"}: {program.ReplaceLineEndings("\\n")}";
     }
 
     internal static void AddAll(Dictionary<string, long> into, Dictionary<string, long> from)
@@ -202,6 +241,9 @@ public class RefineCounts
         var kind = record.Kind.ToString();
         QuarantineReasons[kind] = QuarantineReasons.GetValueOrDefault(kind) + n;
     }
+
+    /// <summary>The most examples <see cref="UnparsedExamples"/> keeps.</summary>
+    public const int MaxUnparsedExamples = 5;
 
     /// <summary>Adds <paramref name="other"/>'s counts to these.</summary>
     public void Add(RefineCounts other)

@@ -39,6 +39,8 @@ public sealed record StageOutcome
     public long GeneratedTokens { get; init; }
     /// <summary>The generator's findings (e.g. fired document rules and their values), or null.</summary>
     public IReadOnlyDictionary<string, string>? Details { get; init; }
+    /// <summary>The size of the batch the model decoded each request in, per request (empty for generators without batches).</summary>
+    public IReadOnlyList<int> BatchSizes { get; init; } = [];
     /// <summary>Lines the stage removed (0 when ignored).</summary>
     public int LinesRemoved { get; init; }
     /// <summary>Characters after the stage (0 when dropped).</summary>

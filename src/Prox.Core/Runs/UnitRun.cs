@@ -178,7 +178,7 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
             {
                 using var output = CorpusWriter.Create(outputPath, writeOptions);
                 var pending = new Dictionary<long, Batch>();
-                long next = 0;
+                long next = 0, modelTokens = 0, generatedTokens = 0;
                 while (toWrite.TryTake(out var arrived, cts.Token))
                 {
                     pending.Add(arrived.Sequence, arrived);
@@ -201,8 +201,11 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
                                 output.Write(w.Source!, o.Text, w.Provenance);
                             }
                             stats.Add(o);
+                            modelTokens += (o.Doc?.PromptTokens ?? 0) + (o.Chunk?.PromptTokens ?? 0);
+                            generatedTokens += (o.Doc?.GeneratedTokens ?? 0) + (o.Chunk?.GeneratedTokens ?? 0);
                         }
-                        tracker.Done(batch.Docs.Count);
+                        tracker.Done(batch.Docs.Count, modelTokens, generatedTokens);
+                        modelTokens = generatedTokens = 0;
                     }
                 }
                 if (pending.Count > 0) throw new InvalidOperationException($"refined batches {string.Join(", ", pending.Keys)} arrived without batch {next}");

@@ -6,11 +6,12 @@ namespace Prox.PowerShell.Binding;
 
 /// <summary>
 /// A cmdlet's model parameters (<c>-Model</c>, <c>-DocModel</c>, <c>-ChunkModel</c>, <c>-ExecutionProvider</c>,
-/// <c>-ModelTokenizer</c>, <c>-DropThreshold</c>, <c>-Unconstrained</c>) as generator specs and settings: a model folder becomes a
+/// <c>-ModelTokenizer</c>, <c>-DropThreshold</c>, <c>-Unconstrained</c>, <c>-BatchSize</c>) as generator specs and settings: a model folder becomes a
 /// <c>model:&lt;folder&gt;</c> spec (resolved against the PowerShell location by the generator context), the rest become
 /// settings that every model spec of the run takes as defaults.
 /// </summary>
-internal sealed record ModelChoice(string? Model, string? DocModel, string? ChunkModel, ExecutionProvider? Provider, string? Tokenizer, double? DropThreshold, bool Unconstrained = false)
+internal sealed record ModelChoice(string? Model, string? DocModel, string? ChunkModel, ExecutionProvider? Provider, string? Tokenizer, double? DropThreshold,
+    bool Unconstrained = false, int? BatchSize = null)
 {
     /// <summary>Settings for <see cref="GeneratorContext.Settings"/> (the tokenizer resolved with <paramref name="resolve"/>).</summary>
     public Dictionary<string, string> Settings(Func<string, string> resolve)
@@ -20,6 +21,7 @@ internal sealed record ModelChoice(string? Model, string? DocModel, string? Chun
         if (!string.IsNullOrWhiteSpace(Tokenizer)) s["tokenizer"] = resolve(Tokenizer);
         if (DropThreshold is { } t) s["drop_threshold"] = t.ToString("R", CultureInfo.InvariantCulture);
         if (Unconstrained) s["unconstrained"] = "true";
+        if (BatchSize is { } b) s["batch_size"] = b.ToString(CultureInfo.InvariantCulture);
         return s;
     }
 

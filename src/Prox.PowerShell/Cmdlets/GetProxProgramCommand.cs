@@ -95,7 +95,12 @@ public sealed class GetProxProgramCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Unconstrained { get; set; }
 
-    private ModelChoice Models => new(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold, Unconstrained.IsPresent);
+    /// <summary>Sequences a model decodes together (0 = automatic: 16 on the CPU, 64 on CUDA).</summary>
+    [Parameter]
+    [ValidateRange(0, 4096)]
+    public int? BatchSize { get; set; }
+
+    private ModelChoice Models => new(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold, Unconstrained.IsPresent, BatchSize);
 
     /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]

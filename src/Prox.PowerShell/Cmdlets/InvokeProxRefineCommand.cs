@@ -112,7 +112,12 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     [Parameter]
     public SwitchParameter Unconstrained { get; set; }
 
-    private ModelChoice Models => new(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold, Unconstrained.IsPresent);
+    /// <summary>Sequences a model decodes together (0 = automatic: 16 on the CPU, 64 on CUDA).</summary>
+    [Parameter]
+    [ValidateRange(0, 4096)]
+    public int? BatchSize { get; set; }
+
+    private ModelChoice Models => new(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold, Unconstrained.IsPresent, BatchSize);
 
     /// <summary>The rules preset (shorthand for -Generator rules:&lt;Preset&gt;).</summary>
     [Parameter]
@@ -335,8 +340,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
         foreach (var p in updates.GetConsumingEnumerable())
         {
             FlushMessages(messages);
-            record.StatusDescription = $"{System.IO.Path.GetFileName(p.File)} ({p.FileIndex + 1}/{p.FileCount}): {p.Documents:N0} documents, " +
-                                       $"{p.BytesRead / 1e6:N1}/{p.BytesTotal / 1e6:N1} MB, {p.MegabytesPerSecond:N1} MB/s, {p.DocumentsPerSecond:N0} docs/s";
+            record.StatusDescription = p.Describe();
             record.PercentComplete = (int)(p.Fraction * 100);
             record.SecondsRemaining = p.Remaining is { } r ? (int)r.TotalSeconds : -1;
             WriteProgress(record);

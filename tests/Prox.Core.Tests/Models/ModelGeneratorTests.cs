@@ -15,6 +15,7 @@ namespace Prox.Tests.Models;
 /// The model generator (<c>model:&lt;folder&gt;</c>) on the shared tiny LLaMA models (random weights, HF naming, no
 /// config.json or tokenizer in the folder) and on folders Prox writes itself. CPU only: CI has no GPU.
 /// </summary>
+[Collection(ModelTestSupport.TinyModelSessions)]
 public class ModelGeneratorTests
 {
     private static readonly int[] Prompt = [1, 15043, 3186, 29892, 920, 526];

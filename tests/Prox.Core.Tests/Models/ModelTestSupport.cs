@@ -5,6 +5,13 @@ namespace Prox.Tests.Models;
 /// <summary>Temporary folders, random inputs and error measures shared by the model tests.</summary>
 internal static class ModelTestSupport
 {
+    /// <summary>
+    /// The xunit collection of test classes that open generators on the shared tiny models: generators of one model
+    /// file share one session and its decoders (SharedModelSession), and these tests call the decoders directly, so
+    /// the classes run one after another.
+    /// </summary>
+    public const string TinyModelSessions = "tiny model sessions";
+
     /// <summary>A fresh temporary folder, deleted on dispose.</summary>
     public sealed class TempDir : IDisposable
     {
