@@ -71,6 +71,28 @@ Describe 'Model folders as generators' {
         $s | Should -Not -BeNullOrEmpty
     }
 
+    It '-ThrottleLimit 2 with one model for both stages loads it once and decodes chunks in batches of -BatchSize' {
+        $in = Join-Path $TestDrive 'in-batch'
+        New-Item -ItemType Directory $in -Force | Out-Null
+        $lines = Get-ProxDocument $sample -First 10 | ForEach-Object { [pscustomobject]@{ id = $_.Id; text = $_.Text.Substring(0, [Math]::Min(700, $_.Text.Length)) } | ConvertTo-Json -Compress }
+        Set-Content -Path (Join-Path $in 'part-0.jsonl') -Value $lines
+        $sessions = [Prox.Models.LlamaProgramGenerator].Assembly.GetType('Prox.Models.SharedModelSession').GetProperty('Created')
+        $before = $sessions.GetValue($null)
+        # A threads count no other test uses here: a session of its own.
+        $spec = "model:$($fp32)?threads=3"
+        $s = Invoke-ProxRefine -Path $in -OutputPath (Join-Path $TestDrive 'out-batch') -DocGenerator "$spec&drop_threshold=1" -ChunkGenerator $spec -ModelTokenizer $tok -ExecutionProvider Cpu -ThrottleLimit 2 -BatchSize 4 -Tokenizer whitespace
+        $sessions.GetValue($null) - $before | Should -Be 1 -Because 'the doc and chunk generators share one session of the model'
+        $s.DocumentsIn | Should -Be 10
+        $s.DocumentsDropped | Should -Be 0 -Because 'drop_threshold=1 keeps every document'
+        $sizes = $s.Chunk.BatchSizes
+        ($sizes.Values | Measure-Object -Sum).Sum | Should -Be $s.Chunk.ProgramRequests
+        @($sizes.Keys | Where-Object { [int]$_ -gt 1 }).Count | Should -BeGreaterThan 0 -Because 'chunks were decoded together'
+        @($sizes.Keys | Where-Object { [int]$_ -gt 4 }).Count | Should -Be 0 -Because '-BatchSize 4'
+        $s.Doc.BatchSizes['1'] | Should -Be 10
+        $s.ChunkGenerator.Options['model.provider'] | Should -Be 'CPU'
+        $s.Chunk.GeneratedTokens | Should -BeGreaterOrEqual $s.Chunk.ProgramRequests
+    }
+
     It 'relative model and tokenizer paths resolve against the current location' {
         Push-Location (Join-Path $shared 'models')
         try {

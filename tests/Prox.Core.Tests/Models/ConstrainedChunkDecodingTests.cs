@@ -10,6 +10,7 @@ namespace Prox.Tests.Models;
 /// Chunk decoding through the model generator with the grammar on (the default) and off (<c>unconstrained=true</c>),
 /// on the shared tiny random models, which write garbage when nothing constrains them.
 /// </summary>
+[Collection(ModelTestSupport.TinyModelSessions)]
 public class ConstrainedChunkDecodingTests
 {
     private static string Tokenizer => SharedAssets.Require("tokenizers/llama2/tokenizer.model");
