@@ -90,6 +90,7 @@ internal sealed class BatchDecoder : IDisposable
     private readonly OrtMemoryInfo _cacheMemory;
     private readonly bool _ownsCacheMemory;
     private readonly KvRowGather _gather;
+    private readonly LastPositionGather _lastPosition;
     private readonly OrtIoBinding _binding;
     private readonly OrtIoBinding _gatherBinding;
     private readonly string[] _pastNames, _presentNames;
@@ -137,6 +138,7 @@ internal sealed class BatchDecoder : IDisposable
         _binding = session.CreateIoBinding();
         _gather = new KvRowGather(_tensors, signature.Half, cudaDevice);
         _gatherBinding = _gather.CreateBinding();
+        _lastPosition = new LastPositionGather(signature.Half, cudaDevice);
     }
 
     /// <summary>The CUDA device the cache lives on, or null (host memory).</summary>
@@ -225,53 +227,13 @@ internal sealed class BatchDecoder : IDisposable
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
         // Prefill, in groups of consecutive rows whose present cache lands in their rows of the batch's cache.
         int group = Math.Clamp(limits.PrefillTokens / Math.Max(1, longest), 1, rows.Count);
+        var prompts = rows.Select(r => r.Prompt).ToList();
+        int vocab = VocabSize();
         for (int g0 = 0; g0 < rows.Count; g0 += group)
         {
             int m = Math.Min(group, rows.Count - g0);
-            int cells = m * longest;
-            Ensure(ref _ids, cells); Ensure(ref _mask, cells); Ensure(ref _positions, cells);
-            for (int k = 0; k < m; k++)
-            {
-                var row = rows[g0 + k];
-                int o = k * longest;
-                for (int j = 0; j < row.Pad; j++) { _ids[o + j] = eos < 0 ? 0 : eos; _mask[o + j] = 0; _positions[o + j] = 0; }
-                for (int j = 0; j < row.Prompt.Length; j++) { _ids[o + row.Pad + j] = row.Prompt[j]; _mask[o + row.Pad + j] = 1; _positions[o + row.Pad + j] = j; }
-            }
-            long rowBytes = (long)kv * longest * d * _elementSize;
-            try
-            {
-                _binding.ClearBoundInputs();
-                _binding.ClearBoundOutputs();
-                using var ids = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _ids.AsMemory(0, cells), [m, longest]);
-                using var mask = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _mask.AsMemory(0, cells), [m, longest]);
-                using var positions = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _positions.AsMemory(0, cells), [m, longest]);
-                _binding.BindInput("input_ids", ids);
-                _binding.BindInput("attention_mask", mask);
-                if (_signature.HasPositionIds) _binding.BindInput("position_ids", positions);
-                _binding.BindOutputToDevice("logits", OrtMemoryInfo.DefaultInstance);
-                for (int t = 0; t < _tensors; t++)
-                {
-                    views[t] = View(_front[t], 0, [m, kv, 0, d]);
-                    views[_tensors + t] = View(_front[t], g0 * rowBytes, [m, kv, longest, d]);
-                    _binding.BindInput(_pastNames[t], views[t]);
-                    _binding.BindOutput(_presentNames[t], views[_tensors + t]);
-                }
-                Run(run, _binding, ct);
-                using var outputs = _binding.GetOutputValues();
-                var logits = outputs[0];
-                int vocab = checked((int)logits.GetTensorTypeAndShape().Shape[2]);
-                for (int k = 0; k < m; k++)
-                {
-                    long offset = ((long)k * longest + longest - 1) * vocab;
-                    Choose(rows[g0 + k], LastRow(logits, offset, vocab), context, eos);
-                }
-            }
-            finally
-            {
-                DisposeViews(views);
-                _binding.ClearBoundInputs();
-                _binding.ClearBoundOutputs();
-            }
+            Prefill(run, prompts, g0, m, longest, g0, eos, ct);
+            for (int k = 0; k < m; k++) Choose(rows[g0 + k], LogitsRow(k, vocab), context, eos);
         }
 
         long prefilled = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -334,19 +296,7 @@ internal sealed class BatchDecoder : IDisposable
             (_front, _back) = (_back, _front);
             length = total;
             if (stats is not null) { stats.Steps++; stats.RowSteps += n; }
-            for (int s = 0; s < n; s++)
-            {
-                ReadOnlySpan<float> row;
-                if (_signature.Half)
-                {
-                    Ensure(ref _row, vocabSize);
-                    var src = _logits16.AsSpan(s * vocabSize, vocabSize);
-                    for (int v = 0; v < vocabSize; v++) _row[v] = (float)src[v];
-                    row = _row.AsSpan(0, vocabSize);
-                }
-                else row = _logits32.AsSpan(s * vocabSize, vocabSize);
-                Choose(live[s], row, context, eos);
-            }
+            for (int s = 0; s < n; s++) Choose(live[s], LogitsRow(s, vocabSize), context, eos);
         }
         if (stats is not null) stats.StepSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(prefilled).TotalSeconds;
         foreach (var r in rows)
@@ -366,27 +316,126 @@ internal sealed class BatchDecoder : IDisposable
     }
 
     /// <summary>A step's logits buffer <c>[rows, 1, vocab]</c> in host memory, reused.</summary>
-    private OrtValue StepLogits(int rows, int vocab)
+    private OrtValue StepLogits(int rows, int vocab) => HostLogits([rows, 1, vocab], rows * vocab);
+
+    /// <summary>The host logits buffer (reused) as a tensor of <paramref name="shape"/>.</summary>
+    private OrtValue HostLogits(long[] shape, int n)
     {
-        int n = rows * vocab;
         if (_signature.Half)
         {
             Ensure(ref _logits16, n);
-            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits16.AsMemory(0, n), [rows, 1, vocab]);
+            return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits16.AsMemory(0, n), shape);
         }
         Ensure(ref _logits32, n);
-        return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits32.AsMemory(0, n), [rows, 1, vocab]);
+        return OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits32.AsMemory(0, n), shape);
     }
 
-    /// <summary>The logits row at <paramref name="offset"/> of a prefill's output, as float32.</summary>
-    private ReadOnlySpan<float> LastRow(OrtValue logits, long offset, int vocab)
+    /// <summary>Row <paramref name="row"/> of the host logits buffer, as float32 (valid until the next call).</summary>
+    private ReadOnlySpan<float> LogitsRow(int row, int vocab)
     {
-        if (!_signature.Half) return logits.GetTensorDataAsSpan<float>().Slice(checked((int)offset), vocab);
+        if (!_signature.Half) return _logits32.AsSpan(row * vocab, vocab);
         Ensure(ref _row, vocab);
-        var src = logits.GetTensorDataAsSpan<Float16>().Slice(checked((int)offset), vocab);
+        var src = _logits16.AsSpan(row * vocab, vocab);
         for (int v = 0; v < vocab; v++) _row[v] = (float)src[v];
         return _row.AsSpan(0, vocab);
     }
+
+    /// <summary>
+    /// Prefill of <paramref name="count"/> prompts from <paramref name="from"/>, left-padded to <paramref name="longest"/>
+    /// with <paramref name="padToken"/>: their present cache goes into the front buffers at row <paramref name="firstRow"/>
+    /// of a <c>[rows, kv_heads, longest, head_size]</c> cache, and the logits of their last position (gathered where the
+    /// model runs) into the host logits buffer, row k for prompt <paramref name="from"/> + k.
+    /// </summary>
+    private void Prefill(RunOptions run, IReadOnlyList<int[]> prompts, int from, int count, int longest, int firstRow, int padToken, CancellationToken ct)
+    {
+        int kv = _signature.KvHeads, d = _signature.HeadSize, m = count, cells = m * longest;
+        Ensure(ref _ids, cells); Ensure(ref _mask, cells); Ensure(ref _positions, cells);
+        for (int k = 0; k < m; k++)
+        {
+            var prompt = prompts[from + k];
+            int o = k * longest, pad = longest - prompt.Length;
+            for (int j = 0; j < pad; j++) { _ids[o + j] = padToken < 0 ? 0 : padToken; _mask[o + j] = 0; _positions[o + j] = 0; }
+            for (int j = 0; j < prompt.Length; j++) { _ids[o + pad + j] = prompt[j]; _mask[o + pad + j] = 1; _positions[o + pad + j] = j; }
+        }
+        long rowBytes = (long)kv * longest * d * _elementSize;
+        var views = new OrtValue[2 * _tensors];
+        try
+        {
+            _binding.ClearBoundInputs();
+            _binding.ClearBoundOutputs();
+            using var ids = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _ids.AsMemory(0, cells), [m, longest]);
+            using var mask = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _mask.AsMemory(0, cells), [m, longest]);
+            using var positions = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _positions.AsMemory(0, cells), [m, longest]);
+            _binding.BindInput("input_ids", ids);
+            _binding.BindInput("attention_mask", mask);
+            if (_signature.HasPositionIds) _binding.BindInput("position_ids", positions);
+            // The logits of every position stay where the model runs; only the last position's come to the host.
+            _binding.BindOutputToDevice("logits", _cacheMemory);
+            for (int t = 0; t < _tensors; t++)
+            {
+                views[t] = View(_front[t], 0, [m, kv, 0, d]);
+                views[_tensors + t] = View(_front[t], firstRow * rowBytes, [m, kv, longest, d]);
+                _binding.BindInput(_pastNames[t], views[t]);
+                _binding.BindOutput(_presentNames[t], views[_tensors + t]);
+            }
+            Run(run, _binding, ct);
+            using var outputs = _binding.GetOutputValues();
+            int vocab = VocabSize();
+            using var host = HostLogits([m, vocab], m * vocab);
+            try { _lastPosition.Run(run, outputs[0], longest - 1, host); }
+            catch (OnnxRuntimeException) when (ct.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("the model run was cancelled", ct);
+            }
+        }
+        finally
+        {
+            DisposeViews(views);
+            _binding.ClearBoundInputs();
+            _binding.ClearBoundOutputs();
+        }
+    }
+
+    /// <summary>
+    /// One prefill per prompt, batched (sorted by length, left-padded, groups of at most
+    /// <see cref="BatchLimits.PrefillTokens"/> positions and <see cref="BatchLimits.BatchSize"/> rows): calls
+    /// <paramref name="onRow"/> with each prompt's index, its group's size and the logits after its last token (valid during the call).
+    /// Nothing is decoded and the cache is not kept (doc scoring).
+    /// </summary>
+    public void LastLogits(IReadOnlyList<int[]> prompts, BatchLimits limits, int padToken, LogitsRowAction onRow, CancellationToken cancellationToken,
+        BatchDecodeStats? stats = null)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        ArgumentNullException.ThrowIfNull(onRow);
+        for (int i = 0; i < prompts.Count; i++) if (prompts[i].Length == 0) throw new ArgumentException($"prompt {i} is empty", nameof(prompts));
+        var order = Enumerable.Range(0, prompts.Count).OrderByDescending(i => prompts[i].Length).ThenBy(i => i).ToList();
+        int kv = _signature.KvHeads, d = _signature.HeadSize, vocab = VocabSize();
+        using var run = new RunOptions();
+        using var cancel = cancellationToken.Register(() => run.Terminate = true);
+        var sorted = order.Select(i => prompts[i]).ToList();
+        for (int at = 0; at < sorted.Count;)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            int longest = sorted[at].Length;
+            int m = Math.Clamp(limits.PrefillTokens / longest, 1, Math.Min(limits.BatchSize, sorted.Count - at));
+            EnsureCapacity((long)m * kv * longest * d * _elementSize);
+            Prefill(run, sorted, at, m, longest, 0, padToken, cancellationToken);
+            for (int k = 0; k < m; k++) onRow(order[at + k], m, LogitsRow(k, vocab));
+            if (stats is not null)
+            {
+                stats.Batches++;
+                stats.Sequences += m;
+                stats.LargestBatch = Math.Max(stats.LargestBatch, m);
+                for (int k = 0; k < m; k++) { stats.PromptTokens += sorted[at + k].Length; stats.PaddingTokens += longest - sorted[at + k].Length; }
+                stats.PrefillSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            }
+            at += m;
+        }
+    }
+
+    /// <summary>Told one prompt's next-token logits by <see cref="LastLogits"/>, with the number of prompts run together with it.</summary>
+    public delegate void LogitsRowAction(int prompt, int batchSize, ReadOnlySpan<float> logits);
 
     /// <summary>The greedy choice of one row, exactly as <see cref="KvCacheDecoder.Greedy"/> makes it.</summary>
     private void Choose(Row row, ReadOnlySpan<float> logits, int context, int eos)
@@ -535,6 +584,7 @@ internal sealed class BatchDecoder : IDisposable
         _binding.Dispose();
         _gatherBinding.Dispose();
         _gather.Dispose();
+        _lastPosition.Dispose();
         if (_ownsCacheMemory)
         {
             _cacheAllocator.Dispose();

@@ -21,20 +21,13 @@ internal sealed class KvRowGather : IDisposable
         _inputs = new string[tensors];
         _outputs = new string[tensors];
         var model = Build(tensors, half ? OnnxType.Float16 : OnnxType.Float, _inputs, _outputs);
-        using var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
-        so.IntraOpNumThreads = 1;
-        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        if (cudaDevice is { } device) so.AppendExecutionProvider_CUDA(device);
+        using var so = SmallGraphOptions(cudaDevice);
         _session = new InferenceSession(model, so);
     }
 
-    private static byte[] Build(int tensors, int type, string[] inputs, string[] outputs)
-    {
-        // The builder writes large tensors to a data file; this graph has none, so the file stays empty and is removed.
-        var data = Path.Combine(Path.GetTempPath(), $"prox-gather-{Guid.NewGuid():N}.data");
-        try
+    private static byte[] Build(int tensors, int type, string[] inputs, string[] outputs) =>
+        SmallGraph("prox_kv_row_gather", g =>
         {
-            using var g = new OnnxGraphBuilder(data, "unused.data");
             g.Input("rows", OnnxType.Int64, "kept");
             for (int i = 0; i < tensors; i++)
             {
@@ -44,12 +37,33 @@ internal sealed class KvRowGather : IDisposable
                 g.Output(outputs[i], type, "kept", "heads", "length", "head_size");
                 g.Node("Gather", $"gather{i}", [inputs[i], "rows"], 1, [OnnxAttr.Int("axis", 0)], [outputs[i]]);
             }
-            return g.Finish("prox_kv_row_gather", new Dictionary<string, long> { [""] = 17 }, new Dictionary<string, string>());
+        });
+
+    /// <summary>A model without weights, built by <paramref name="build"/> (opset 17).</summary>
+    internal static byte[] SmallGraph(string name, Action<OnnxGraphBuilder> build)
+    {
+        // The builder writes large tensors to a data file; these graphs have none, so the file stays empty and is removed.
+        var data = Path.Combine(Path.GetTempPath(), $"prox-graph-{Guid.NewGuid():N}.data");
+        try
+        {
+            using var g = new OnnxGraphBuilder(data, "unused.data");
+            build(g);
+            return g.Finish(name, new Dictionary<string, long> { [""] = 17 }, new Dictionary<string, string>());
         }
         finally
         {
             try { File.Delete(data); } catch (IOException) { }
         }
+    }
+
+    /// <summary>Session options for these small graphs on the decoder's provider.</summary>
+    internal static SessionOptions SmallGraphOptions(int? cudaDevice)
+    {
+        var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_BASIC };
+        so.IntraOpNumThreads = 1;
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+        if (cudaDevice is { } device) so.AppendExecutionProvider_CUDA(device);
+        return so;
     }
 
     /// <summary>

@@ -213,13 +213,16 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
             var decoding = new List<int>();
             var prompts = new List<(int[] Ids, bool Cut)>();
             var decodeRequests = new List<DecodeRequest>();
+            var scoring = new List<int>();
+            var scorePrompts = new List<(int[] Ids, bool Cut)>();
             for (int i = 0; i < requests.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var r = requests[i];
                 if (r.Stage == ProgramStage.Doc && Options.DocMode == DocDecisionMode.Score)
                 {
-                    results[i] = ScoreDoc(r, cancellationToken);
+                    scoring.Add(i);
+                    scorePrompts.Add(DocPrompt(r));
                     continue;
                 }
                 var prompt = r.Stage == ProgramStage.Doc ? DocPrompt(r) : ChunkPrompt(r);
@@ -236,6 +239,16 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
                 decoding.Add(i);
                 prompts.Add(prompt);
                 decodeRequests.Add(new DecodeRequest(prompt.Ids, maxNew, grammar));
+            }
+            if (scoring.Count > 0)
+            {
+                // One prefill per document, batched: the prompt and the tokens both doc programs begin with.
+                var common = CommonDocPrefix();
+                var extended = scorePrompts.Select(p => (int[])[.. p.Ids, .. common]).ToList();
+                var stats = new BatchDecodeStats();
+                _batch.LastLogits(extended, _limits, EosId, (k, size, logits) => results[scoring[k]] = DocScore(scorePrompts[k], common.Length, size, logits),
+                    cancellationToken, stats);
+                _stats.Add(stats);
             }
             if (decodeRequests.Count > 0)
             {
@@ -302,16 +315,17 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
         };
     }
 
-    private ProgramResult ScoreDoc(ProgramRequest r, CancellationToken ct)
+    /// <summary>The tokens <c>keep_doc()</c> and <c>drop_doc()</c> begin with alike (fed after the doc prompt).</summary>
+    private int[] CommonDocPrefix()
     {
-        var prompt = DocPrompt(r);
         int common = 0;
         while (common < _keepIds.Length && common < _dropIds.Length && _keepIds[common] == _dropIds[common]) common++;
-        using var sequence = _decoder.Start();
-        var ids = new long[prompt.Ids.Length + common];
-        for (int i = 0; i < prompt.Ids.Length; i++) ids[i] = prompt.Ids[i];
-        for (int i = 0; i < common; i++) ids[prompt.Ids.Length + i] = _keepIds[i];
-        var logits = _decoder.Feed(sequence, ids, ct);
+        return _keepIds[..common];
+    }
+
+    /// <summary>The one-pass doc decision from the logits after the prompt and the programs' common tokens.</summary>
+    private ProgramResult DocScore((int[] Ids, bool Cut) prompt, int common, int batchSize, ReadOnlySpan<float> logits)
+    {
         double keep = logits[_keepIds[common]], drop = logits[_dropIds[common]];
         double pDrop = 1 / (1 + Math.Exp(keep - drop));
         // How much of the model's next-token probability the two programs hold together (low: the model writes something else).
@@ -327,7 +341,7 @@ public sealed class LlamaProgramGenerator : IProgramGenerator
         return new ProgramResult(pDrop > Options.DropThreshold ? DropProgram : KeepProgram)
         {
             Score = pDrop,
-            BatchSize = 1,
+            BatchSize = batchSize,
             PromptTokens = prompt.Ids.Length,
             Details = details,
         };

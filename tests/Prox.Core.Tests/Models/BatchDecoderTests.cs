@@ -266,6 +266,37 @@ public class BatchDecoderTests
         Assert.True(firsts.Count >= 2, "continuations differ");
     }
 
+    [SkippableTheory]
+    [InlineData("fp32")]
+    [InlineData("fp16")]
+    public void DocScoringInBatchesEqualsOnePrefillPerDocument(string dtype)
+    {
+        using var gen = Open(dtype, "&batch_size=8");
+        var texts = ModelGeneratorTests.ShortCommonCrawl(14, maxChars: 700).Select((t, i) => t[..Math.Min(t.Length, 150 + 41 * i)]).ToList();
+        var requests = texts.Select(t => ProgramRequest.WholeDocument(ProgramStage.Doc, t)).ToList();
+        var before = gen.Counters;
+        var results = gen.Generate(requests);
+        var counters = gen.Counters;
+        Assert.True(counters.LargestBatch > 1, "documents were scored together");
+        Assert.True(counters.PaddingTokens > before.PaddingTokens, "ragged documents were padded");
+        var (keep, drop) = gen.DocProgramIds;
+        int common = 0;
+        while (keep[common] == drop[common]) common++;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            // The reference: one prefill of this document alone.
+            var prompt = gen.PromptIds(requests[i]);
+            using var sequence = gen.Decoder.Start();
+            var logits = gen.Decoder.Feed(sequence, [.. prompt.Select(t => (long)t), .. keep[..common].Select(t => (long)t)], default).ToArray();
+            double pDrop = 1 / (1 + Math.Exp(logits[keep[common]] - logits[drop[common]]));
+            Assert.Equal(pDrop, results[i].Score!.Value, dtype == "fp32" ? 1e-5 : 1e-3);
+            Assert.Equal(pDrop > 0.5 ? "drop_doc()" : "keep_doc()", results[i].Program);
+            Assert.InRange(results[i].BatchSize, 1, 8);
+        }
+        // Documents differ in score, so the comparison is not vacuous (both decisions: OnePassDocDecisionEqualsGreedyDecodingOfTheDocPrograms).
+        Assert.True(results.Select(r => Math.Round(r.Score!.Value, 4)).Distinct().Count() > 3, "scores differ");
+    }
+
     [SkippableFact]
     public void GeneratorsOfOneModelShareOneSession()
     {
