@@ -10,7 +10,7 @@ To convert a published refining model: download the folder (for example huggingf
     Parameters  = @{
         Path          = 'The checkpoint folder: config.json plus model.safetensors or model.safetensors.index.json with its shards. Accepts pipeline input (a path or a folder object).'
         OutputPath    = 'The model folder to write (created when missing).'
-        Precision     = 'Fp32 (default; exact) or Fp16 (half the size; RMSNorm and softmax still in float32). Past key/values and logits have the same type.'
+        Precision     = 'Fp32 (default; exact), Fp16 (half the size, for the GPU; RMSNorm and softmax still in float32; past key/values and logits are float16) or Int8 (for the CPU: the attention, MLP and output-head weights in int8 with one scale per output channel, run by ONNX Runtime''s DynamicQuantizeMatMul; embeddings, norms, cache and logits stay float32; about a third of the fp32 size for the published shape; speed and decision agreement with fp32: docs/benchmarks.md).'
         UseContribOps = 'Use the fused RMSNorm operators of ONNX Runtime (SimplifiedLayerNormalization, SkipSimplifiedLayerNormalization) instead of standard operators; the model then runs only under ONNX Runtime.'
         Force         = 'Overwrite the files of a non-empty output folder.'
     }

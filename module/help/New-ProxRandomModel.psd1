@@ -10,7 +10,7 @@ Presets: prox-0.35b (the shape of the published refining models: 24 layers, hidd
         Config        = 'A Hugging Face LLaMA config: the path of a config.json, or its JSON text.'
         OutputPath    = 'The folder to write (created when missing).'
         Seed          = 'Seed of the random weights (default 0).'
-        Precision     = 'Fp32 (default) or Fp16. With -AsCheckpoint: the safetensors dtype (F32 or F16).'
+        Precision     = 'Fp32 (default), Fp16 or Int8 (as ConvertTo-ProxOnnxModel -Precision). With -AsCheckpoint: the safetensors dtype (F32 or F16; Int8 is refused).'
         TokenizerPath = 'A SentencePiece tokenizer.model to copy into the folder.'
         AsCheckpoint  = 'Write a Hugging Face checkpoint (config.json + model.safetensors) instead of an ONNX model; outputs the folder.'
         UseContribOps = 'Use the fused RMSNorm operators of ONNX Runtime in the graph.'

@@ -41,6 +41,19 @@ Describe 'ConvertTo-ProxOnnxModel' {
         (Get-ProxModelInfo $out -Verify).RunsInOnnxRuntime | Should -BeTrue
     }
 
+    It 'writes int8 weights on request: float32 cache and logits, and it runs' {
+        $out = Join-Path $work 'int8'
+        $info = ConvertTo-ProxOnnxModel $ckpt $out -Precision Int8
+        $info.DType | Should -Be 'float32'
+        $info.IsComplete | Should -BeTrue
+        (Get-ProxModelInfo $out -Verify).RunsInOnnxRuntime | Should -BeTrue
+    }
+
+    It 'refuses an int8 checkpoint' {
+        { New-ProxRandomModel -Preset tiny -OutputPath (Join-Path $work 'int8-ckpt') -AsCheckpoint -Precision Int8 -ErrorAction Stop } | Should -Throw '*Int8*Fp32 or Fp16*'
+        Test-Path (Join-Path $work 'int8-ckpt') | Should -BeFalse
+    }
+
     It 'refuses to overwrite without -Force, and overwrites with it' {
         $out = Join-Path $work 'converted'
         { ConvertTo-ProxOnnxModel $ckpt $out -ErrorAction Stop } | Should -Throw '*-Force*'

@@ -10,6 +10,13 @@ public enum ModelPrecision
     Fp32,
     /// <summary>16-bit floats (half the size; RMSNorm and softmax still computed in float32).</summary>
     Fp16,
+    /// <summary>
+    /// int8 weights for the CPU: every linear layer (attention and MLP projections, and the output head unless
+    /// <see cref="ModelWriteOptions.QuantizeOutputHead"/> is false) holds int8 weights with one float scale per output
+    /// channel, run by ONNX Runtime's <c>com.microsoft.DynamicQuantizeMatMul</c> (activations quantized to uint8 per
+    /// call); the embeddings, norms, RoPE tables, attention, key/value cache and logits stay float32.
+    /// </summary>
+    Int8,
 }
 
 /// <summary>Options for writing a LLaMA decoder graph.</summary>
@@ -24,6 +31,12 @@ public sealed record ModelWriteOptions
     /// only under ONNX Runtime.
     /// </summary>
     public bool UseContribOps { get; init; }
+
+    /// <summary>
+    /// With <see cref="ModelPrecision.Int8"/>: quantize the output head (<c>lm_head</c>, or the tied embedding table) too
+    /// (default true; false keeps it float32, about an eighth of the multiply work of a prefill, at some speed).
+    /// </summary>
+    public bool QuantizeOutputHead { get; init; } = true;
 }
 
 /// <summary>Progress of writing a model: which tensor, and how many of how many are done.</summary>
@@ -35,7 +48,9 @@ public readonly record struct ModelWriteProgress(string Activity, int Done, int 
 /// <summary>
 /// Writes a LLaMA decoder-with-past as an ONNX graph with standard opset-17 operators: grouped-query attention
 /// (no key/value repetition), RoPE from a precomputed cos/sin table, RMSNorm, SwiGLU MLP; inputs and outputs in
-/// Hugging Face naming with dynamic batch and sequence axes; weights in <c>model.onnx.data</c>.
+/// Hugging Face naming with dynamic batch and sequence axes; weights in <c>model.onnx.data</c>. With
+/// <see cref="ModelPrecision.Int8"/> the linear layers are <c>com.microsoft.DynamicQuantizeMatMul</c> nodes over int8
+/// weights (one scale per output channel).
 /// </summary>
 internal static class LlamaOnnxWriter
 {
@@ -72,12 +87,13 @@ internal static class LlamaOnnxWriter
     }
 
     private static Dictionary<string, long> Opsets(ModelWriteOptions o) =>
-        o.UseContribOps ? new() { [""] = 17, ["com.microsoft"] = 1 } : new() { [""] = 17 };
+        o.UseContribOps || o.Precision == ModelPrecision.Int8 ? new() { [""] = 17, ["com.microsoft"] = 1 } : new() { [""] = 17 };
 
     private sealed class Emitter(OnnxGraphBuilder g, ILlamaWeights w, ModelWriteOptions o, IProgress<ModelWriteProgress>? progress, CancellationToken cancel)
     {
         private readonly LlamaConfig c = w.Config;
         private readonly int T = o.Precision == ModelPrecision.Fp16 ? OnnxType.Float16 : OnnxType.Float;
+        private bool Int8 => o.Precision == ModelPrecision.Int8;
         private int _done;
         private int Total => c.Layers + 2;
 
@@ -138,6 +154,16 @@ internal static class LlamaOnnxWriter
 
             Step("output head");
             var (final, _) = Norm(x, pendingResidual, g.Weight("model.norm.weight", [c.HiddenSize], w.Read(LlamaTensorNames.FinalNorm), T), "/model/norm");
+            if (Int8 && o.QuantizeOutputHead)
+            {
+                // [vocab, hidden] → [hidden, vocab], one scale per vocabulary entry.
+                var table = c.TieWordEmbeddings ? embedData : w.Read(LlamaTensorNames.LmHead);
+                var t = new float[(long)c.HiddenSize * c.VocabSize];
+                TransposeInto(table, c.VocabSize, c.HiddenSize, t, c.VocabSize, 0);
+                QuantizedMatMul(final, "lm_head.weight", t, c.HiddenSize, c.VocabSize, "/lm_head/MatMul", "logits");
+                progress?.Report(new ModelWriteProgress("done", Total, Total));
+                return;
+            }
             string head = embed;
             if (!c.TieWordEmbeddings) head = g.Weight("lm_head.weight", [c.VocabSize, c.HiddenSize], w.Read(LlamaTensorNames.LmHead), T);
             var flat = g.Node("Reshape", "/lm_head/flatten", [final, I64(-1, c.HiddenSize)]);
@@ -219,10 +245,9 @@ internal static class LlamaOnnxWriter
         {
             int h = c.HiddenSize, nh = c.Heads, kvh = c.KvHeads, d = c.HeadDim;
             int qw = nh * d, kvw = kvh * d;
-            var qkv = FusedWeight($"model.layers.{i}.attn.qkv_proj.weight", h,
+            var proj = Linear(xn, $"model.layers.{i}.attn.qkv_proj.weight", h,
                 [LlamaTensorNames.Layer(i, "self_attn.q_proj"), LlamaTensorNames.Layer(i, "self_attn.k_proj"), LlamaTensorNames.Layer(i, "self_attn.v_proj")],
-                [qw, kvw, kvw]);
-            var proj = g.Node("MatMul", $"{p}/attn/qkv_proj/MatMul", [xn, qkv]);
+                [qw, kvw, kvw], $"{p}/attn/qkv_proj/MatMul");
             var parts = g.Node("Split", $"{p}/attn/split", [proj, I64(qw, kvw, kvw)], 3, [Int("axis", 2)]);
             string Heads(string t, int n, string name) =>
                 g.Node("Transpose", $"{p}/attn/{name}_heads", [g.Node("Reshape", $"{p}/attn/{name}_reshape", [t, I64(0, 0, n, d)])], Ints_("perm", 0, 2, 1, 3));
@@ -244,8 +269,7 @@ internal static class LlamaOnnxWriter
             var ctx = g.Node("MatMul", $"{p}/attn/pv", [g.Node("Reshape", $"{p}/attn/probs_group", [probs, I64(0, kvh, -1, 0)]), presentV]);
             var merged = g.Node("Reshape", $"{p}/attn/merge",
                 [g.Node("Transpose", $"{p}/attn/ctx_transpose", [g.Node("Reshape", $"{p}/attn/ctx_heads", [ctx, I64(0, nh, -1, d)])], Ints_("perm", 0, 2, 1, 3)), I64(0, 0, qw)]);
-            var wo = TransposedWeight($"model.layers.{i}.attn.o_proj.weight", LlamaTensorNames.Layer(i, "self_attn.o_proj"), h, qw);
-            return g.Node("MatMul", $"{p}/attn/o_proj/MatMul", [merged, wo]);
+            return Linear(merged, $"model.layers.{i}.attn.o_proj.weight", qw, [LlamaTensorNames.Layer(i, "self_attn.o_proj")], [h], $"{p}/attn/o_proj/MatMul");
         }
 
         /// <summary>Rotate-half RoPE on [B, heads, S, D].</summary>
@@ -262,17 +286,19 @@ internal static class LlamaOnnxWriter
         private string Mlp(int i, string hn, string p)
         {
             int h = c.HiddenSize, m = c.IntermediateSize;
-            var gu = FusedWeight($"model.layers.{i}.mlp.gate_up_proj.weight", h,
-                [LlamaTensorNames.Layer(i, "mlp.gate_proj"), LlamaTensorNames.Layer(i, "mlp.up_proj")], [m, m]);
-            var parts = g.Node("Split", $"{p}/mlp/split", [g.Node("MatMul", $"{p}/mlp/gate_up_proj/MatMul", [hn, gu]), I64(m, m)], 2, [Int("axis", 2)]);
+            var gu = Linear(hn, $"model.layers.{i}.mlp.gate_up_proj.weight", h,
+                [LlamaTensorNames.Layer(i, "mlp.gate_proj"), LlamaTensorNames.Layer(i, "mlp.up_proj")], [m, m], $"{p}/mlp/gate_up_proj/MatMul");
+            var parts = g.Node("Split", $"{p}/mlp/split", [gu, I64(m, m)], 2, [Int("axis", 2)]);
             var act = g.Node("Mul", $"{p}/mlp/silu", [parts[0], g.Node("Sigmoid", $"{p}/mlp/sigmoid", [parts[0]])]);
             var prod = g.Node("Mul", $"{p}/mlp/gated", [act, parts[1]]);
-            var wd = TransposedWeight($"model.layers.{i}.mlp.down_proj.weight", LlamaTensorNames.Layer(i, "mlp.down_proj"), m, h);
-            return g.Node("MatMul", $"{p}/mlp/down_proj/MatMul", [prod, wd]);
+            return Linear(prod, $"model.layers.{i}.mlp.down_proj.weight", m, [LlamaTensorNames.Layer(i, "mlp.down_proj")], [h], $"{p}/mlp/down_proj/MatMul");
         }
 
-        /// <summary>HF linear weights [out_k, in] side by side, transposed: [in, Σ out_k].</summary>
-        private string FusedWeight(string name, int input, string[] sources, int[] outs)
+        /// <summary>
+        /// <paramref name="x"/> times the HF linear weights [out_k, in] of <paramref name="sources"/> side by side,
+        /// transposed to [in, Σ out_k]: a MatMul, or with int8 a DynamicQuantizeMatMul.
+        /// </summary>
+        private string Linear(string x, string name, int input, string[] sources, int[] outs, string node)
         {
             int total = outs.Sum();
             var fused = new float[(long)input * total];
@@ -283,14 +309,23 @@ internal static class LlamaOnnxWriter
                 TransposeInto(src, outs[s], input, fused, total, col);
                 col += outs[s];
             }
-            return g.Weight(name, [input, total], fused, T);
+            if (Int8) return QuantizedMatMul(x, name, fused, input, total, node, null);
+            return g.Node("MatMul", node, [x, g.Weight(name, [input, total], fused, T)]);
         }
 
-        private string TransposedWeight(string name, string source, int input, int output)
+        /// <summary>
+        /// <c>com.microsoft.DynamicQuantizeMatMul</c> of <paramref name="x"/> and the weight [<paramref name="input"/>,
+        /// <paramref name="output"/>] stored as int8 (<c>{name}</c>) with per-column scales (<c>{name}.scale</c>) and
+        /// zero points 0 (<c>{name}.zero_point</c>).
+        /// </summary>
+        private string QuantizedMatMul(string x, string name, float[] weight, int input, int output, string node, string? outputName)
         {
-            var dst = new float[(long)input * output];
-            TransposeInto(w.Read(source), output, input, dst, output, 0);
-            return g.Weight(name, [input, output], dst, T);
+            var (q, scales) = Int8Weights.Quantize(weight, input, output);
+            g.Tensor(name, OnnxType.Int8, [input, output], System.Runtime.InteropServices.MemoryMarshal.AsBytes(q.AsSpan()));
+            var scale = g.Weight($"{name}.scale", [output], scales, OnnxType.Float);
+            var zero = $"{name}.zero_point";
+            g.Tensor(zero, OnnxType.Int8, [output], new byte[output]);
+            return g.Node("DynamicQuantizeMatMul", node, [x, name, scale, zero], 1, [], outputName is null ? null : [outputName], "com.microsoft")[0];
         }
 
         /// <summary>dst[r, colOffset + o] = src[o, r] for src of shape [rows=outDim, cols=inDim].</summary>

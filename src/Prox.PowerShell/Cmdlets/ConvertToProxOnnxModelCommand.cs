@@ -21,7 +21,7 @@ public sealed class ConvertToProxOnnxModelCommand : PSCmdlet
     [Parameter(Mandatory = true, Position = 1)]
     public string OutputPath { get; set; } = "";
 
-    /// <summary>fp32 (default) or fp16.</summary>
+    /// <summary>fp32 (default), fp16 (GPU), or int8 (CPU: int8 linear-layer weights).</summary>
     [Parameter]
     public ModelPrecision Precision { get; set; } = ModelPrecision.Fp32;
 

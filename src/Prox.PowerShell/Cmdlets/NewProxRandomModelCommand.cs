@@ -30,7 +30,7 @@ public sealed class NewProxRandomModelCommand : PSCmdlet
     [ValidateRange(0, long.MaxValue)]
     public long Seed { get; set; }
 
-    /// <summary>fp32 (default) or fp16.</summary>
+    /// <summary>fp32 (default), fp16, or int8 (CPU; not with -AsCheckpoint).</summary>
     [Parameter]
     public ModelPrecision Precision { get; set; } = ModelPrecision.Fp32;
 
@@ -65,6 +65,11 @@ public sealed class NewProxRandomModelCommand : PSCmdlet
         {
             ThrowTerminatingError(ModelCmdletSupport.Error(e is System.Text.Json.JsonException or InvalidOperationException or FormatException
                 ? new InvalidDataException($"-Config is not a valid LLaMA config: {e.Message}", e) : e, "InvalidConfig", Config));
+            return;
+        }
+        if (AsCheckpoint && Precision == ModelPrecision.Int8)
+        {
+            ThrowTerminatingError(ModelCmdletSupport.Error(new ArgumentException("-Precision Int8 writes an ONNX model folder; a safetensors checkpoint (-AsCheckpoint) is F32 or F16: use -Precision Fp32 or Fp16"), "Int8Checkpoint", Precision));
             return;
         }
         if (ModelCmdletSupport.HasContent(output) && !Force)
