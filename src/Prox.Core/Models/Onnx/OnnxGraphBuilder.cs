@@ -143,6 +143,25 @@ internal sealed class OnnxGraphBuilder : IDisposable
         _inits.Add(w);
     }
 
+    /// <summary>
+    /// Adds an initializer whose bytes already lie in another external data file (<paramref name="location"/>,
+    /// relative to the model file, at <paramref name="offset"/>): a graph over the weights of an existing model
+    /// without copying them.
+    /// </summary>
+    public void ExternalTensor(string name, int elemType, long[] dims, string location, long offset, long length)
+    {
+        var w = new ProtoWriter();
+        w.PackedInt64(1, dims);
+        w.Varint(2, elemType);
+        w.String(8, name);
+        void Entry(string k, string v) => w.Message(13, e => e.String(1, k).String(2, v));
+        Entry("location", location);
+        Entry("offset", offset.ToString(CultureInfo.InvariantCulture));
+        Entry("length", length.ToString(CultureInfo.InvariantCulture));
+        w.Varint(14, 1);
+        _inits.Add(w);
+    }
+
     /// <summary>Serializes the model (IR 8, the given opsets) and flushes the external data.</summary>
     public byte[] Finish(string graphName, IReadOnlyDictionary<string, long> opsets, IReadOnlyDictionary<string, string> metadata)
     {
