@@ -3,7 +3,8 @@
 # Runtime 1.31 needs, and no .NET: a self-contained publish of bench/Prox.Bench (linux-x64, with the natives of
 # Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0) writes a random prox-0.35b fp16 model and measures doc scoring
 # (prefill, prompt tokens/s, batches of 1..128 × 512 tokens, outputs on the device) and chunk generation
-# (generated tokens/s, batches of 1..256, the KV cache on the device), printing the card, provider and numbers.
+# (generated tokens/s, batches of 1..256, the KV cache on the device; then the same through the product's
+# BatchDecoder, `decode` mode), printing the card, provider and numbers.
 #
 #   bench/gpu-bench.sh publish [DIR]    # here (needs the .NET 10 SDK): self-contained publish into DIR
 #                                       # (default artifacts/gpu-bench), then a CPU smoke run of the published binary
@@ -46,6 +47,11 @@ case "$mode" in
     export LD_LIBRARY_PATH="$here${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
     cd "$here"
     "$bin" model-gpu --provider Cuda --precision fp16 --dir "$here/bench-data/prox-0.35b-fp16" "$@"
+    # The product's own path for chunk generation (BatchDecoder: sorted, left-padded batches, rows leaving the batch,
+    # the cache in preallocated device buffers), on the fp16 folder written above.
+    echo "== BatchDecoder (decode mode) on CUDA"
+    "$bin" decode --provider Cuda --dir "$here/bench-data/prox-0.35b-fp16" --batches 1,16,64,256 --prompt 1024 --new 256 --repeat 1 \
+      || echo "decode mode failed (exit $?)"
     ;;
   *) echo "usage: gpu-bench.sh publish [DIR] | run [options] | smoke [DIR]" >&2; exit 2 ;;
 esac
