@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 9's GPU numbers in one run, on a machine with an NVIDIA GPU and the CUDA 12/13 + cuDNN libraries that ONNX
-# Runtime 1.31 needs, and no .NET: a self-contained publish of bench/Prox.Bench (linux-x64, with the natives of
+# Issue 9's GPU numbers in one run, on a machine with an NVIDIA GPU and the CUDA + cuDNN libraries that ONNX
+# Runtime 1.31 needs (CUDA 13: its CUDA provider loads libcublasLt.so.13), and no .NET: a self-contained publish of bench/Prox.Bench (linux-x64, with the natives of
 # Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0) writes a random prox-0.35b fp16 model and measures doc scoring
 # (prefill, prompt tokens/s, batches of 1..128 × 512 tokens, outputs on the device) and chunk generation
 # (generated tokens/s, batches of 1..256, the KV cache on the device; then the same through the product's
