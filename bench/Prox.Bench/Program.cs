@@ -1,5 +1,5 @@
 // Prox benchmarks. Usage: dotnet run -c Release --project bench/Prox.Bench -- <mode> [options]
-// Modes: executor, chunking, rules, corpus, refine-data, refine, model, model-cpu, model-gpu, grammar, decode, quality
+// Modes: executor, chunking, rules, corpus, refine-data, refine, model, model-cpu, model-gpu, grammar, decode, quality, ranges
 return args.Length > 0 ? args[0] switch
 {
     "executor" => Prox.Bench.ExecutorBench.Run(args[1..]),
@@ -14,6 +14,7 @@ return args.Length > 0 ? args[0] switch
     "grammar" => Prox.Bench.GrammarBench.Run(args[1..]),
     "decode" => Prox.Bench.DecodeBench.Run(args[1..]),
     "quality" => Prox.Bench.QualityBench.Run(args[1..]),
+    "ranges" => Prox.Bench.RangeBench.Run(args[1..]),
     _ => Usage(),
 } : Usage();
 
@@ -30,6 +31,7 @@ static int Usage()
                             "  model-gpu [--provider Cuda|Cpu] [--batches 1,8,32,64,128] [--gen-batches 1,16,64,128,256] [--smoke]   fp16 doc-scoring prefill and chunk generation tokens/s with IOBinding (bench/gpu-bench.sh)\n" +
                             "  grammar [--chunks N]   per-step cost of the chunk-program grammar's mask over the LLaMA-2 vocabulary\n" +
                             "  decode [--preset prox-0.35b] [--batches 1,4,16,64] [--prompt 128] [--new 16] [--threads 2] [--baseline]   batched chunk generation, generated tokens/s per batch size\n" +
+                            "  ranges [--mb N] [--unit-mb M] [--refine whole|split]   range units of a large .jsonl: the line count before the last unit; one run as one unit or as units, with peak RSS\n" +
                             "  quality [--fit | --corpus]   line F1 of every preset and two word-count baselines on the shared labelled sets; --fit: grid search of the page rule on the fit half; --corpus: the corpus line rule on the CC sample");
     return 2;
 }

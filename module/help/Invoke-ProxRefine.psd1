@@ -31,6 +31,7 @@ Dropped documents go to dropped/<name> with their programs and reasons (unless -
         Tokenizer       = 'The tokenizer that counts tokens for the statistics: cl100k_base (default), o200k_base, gpt2, whitespace, or a path to a SentencePiece tokenizer.model.'
         OutputFormat    = 'Write this format instead of the input''s own.'
         ThrottleLimit   = 'Worker threads for generating and running programs (default: the processor count).'
+        UnitSize        = 'Plain JSON Lines files larger than this many bytes (64MB works) are split into byte-range work units of this size: each unit starts at the first line that begins in its range and ends with the line that crosses its end, so every line is read by exactly one unit; its outputs are parts, name.part-00000.jsonl, name.part-00001.jsonl, … (also in dropped/ and quarantine/), and line numbers stay the file''s own. The plan spreads the units over tasks and resumes them one by one. Default 256 MB; smaller files, .jsonl.gz, .jsonl.zst and Parquet files are one unit each.'
         Recurse         = 'Include corpus files in subfolders of the folders given.'
         NoDroppedOutput = 'Do not write dropped documents to dropped/.'
         TaskIndex       = 'The task of a sharded run this process is, 0 to TaskCount-1. The plan (_plan.json) assigns every file to one task, balanced by size; tasks of one run write into the same folder at once. Default: inside a Slurm array SLURM_ARRAY_TASK_ID minus SLURM_ARRAY_TASK_MIN, in a Kubernetes indexed Job JOB_COMPLETION_INDEX, else 0.'

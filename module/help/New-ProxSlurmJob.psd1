@@ -37,6 +37,7 @@ The script does not rely on the environment a job starts with: it exports DOTNET
         Tokenizer       = 'Token counter for the statistics (default cl100k_base; whitespace is the fastest); a path is passed as an absolute path.'
         OutputFormat    = 'Output format (Jsonl, JsonlGz, JsonlZst, Parquet); default: the same as each input.'
         ThrottleLimit   = 'Worker threads of each task; default: -CpusPerTask when given, else the node''s processor count.'
+        UnitSize        = 'Plain JSON Lines files larger than this (bytes; 64MB works) are split into work units of this size, which the plan spreads over the tasks; default 256 MB. Passed to every task.'
         Recurse         = 'Read input folders recursively.'
         NoDroppedOutput = 'Do not write dropped documents to dropped/.'
     }

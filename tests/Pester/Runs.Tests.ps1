@@ -218,3 +218,58 @@ Describe 'Sharded runs (issue 10)' {
         (Get-ProxRunSummary $out).DocumentsOut | Should -Be (Get-ProxRunSummary $one).DocumentsOut
     }
 }
+
+Describe 'Large files split into range units (issue 10)' {
+    It 'a .jsonl split by -UnitSize refines to the documents of one unit, reads back once in order, and resumes after kill -9 inside a range' {
+        $in = Join-Path $TestDrive 'range-in'; New-Item -ItemType Directory $in | Out-Null
+        $f = Join-Path $in 'big.jsonl'
+        New-CorpusFile $f 0 6000 12
+        $size = (Get-Item $f).Length
+        $unit = [long][Math]::Ceiling($size / 6)
+        $one = Join-Path $TestDrive 'range-one'; $split = Join-Path $TestDrive 'range-split'
+        Invoke-ProxRefine -Path $f -OutputPath $one -Tokenizer whitespace -ThrottleLimit 1 | Out-Null
+
+        # The same run split into ranges, killed (kill -9) while its third range is in flight, then resumed.
+        $pidFile = Join-Path $TestDrive 'range-child.pid'
+        $script = Join-Path $TestDrive 'range-child.ps1'
+        @"
+`$PID | Set-Content '$pidFile'
+Import-Module '$repo/Prox.psd1'
+Invoke-ProxRefine -Path '$f' -OutputPath '$split' -Tokenizer whitespace -ThrottleLimit 1 -UnitSize $unit | Out-Null
+"@ | Set-Content $script
+        $launcher = Start-Process dotnet -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-File', $script -WorkingDirectory $repo -PassThru
+        $deadline = [DateTime]::UtcNow.AddSeconds(240)
+        while (-not ((Test-Path (Join-Path $split '_units/unit-00001.json')) -and (Test-Path (Join-Path $split '_staging/unit-00002')))) {
+            if ([DateTime]::UtcNow -gt $deadline -or $launcher.HasExited) { throw 'the child run never committed its second range and started its third' }
+            Start-Sleep -Milliseconds 10
+        }
+        & kill -9 ([int] (Get-Content $pidFile))
+        & kill -9 $launcher.Id 2>$null
+        Start-Sleep -Milliseconds 300
+        Join-Path $split '_units/unit-00002.json' | Should -Not -Exist
+        $resumed = Invoke-ProxRefine -Path $f -OutputPath $split -Tokenizer whitespace -ThrottleLimit 1 -UnitSize $unit -Verbose 4>&1
+        $summary = $resumed | Where-Object { $_ -is [Prox.Refinement.RunSummary] }
+        ($resumed | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }) -join "`n" | Should -Match 'unit-00002.*in flight'
+        $summary.UnitsDone | Should -Be 6
+        $summary.UnitsSkipped | Should -BeGreaterOrEqual 2
+
+        # Parts named after the input; together the same bytes as the one-unit output, part after part.
+        $parts = @(Get-ChildItem $split -Filter 'big.part-*.jsonl' | Sort-Object Name)
+        $parts.Count | Should -Be 6
+        $joined = ($parts | ForEach-Object { [IO.File]::ReadAllText($_.FullName) }) -join ''
+        $joined | Should -BeExactly ([IO.File]::ReadAllText((Join-Path $one 'big.jsonl')))
+        # Read back: every refined document once, in input order, with the file's own line numbers.
+        $a = @(Get-ProxDocument $one); $b = @(Get-ProxDocument $split)
+        $b.Count | Should -Be $a.Count
+        $b.Id | Should -Be $a.Id
+        ($b | Select-Object -First 1 -Skip ($b.Count - 1)).Text | Should -BeExactly ($a | Select-Object -Last 1).Text
+        $ref = Get-ProxRunSummary $one
+        $summary.DocumentsIn | Should -Be $ref.DocumentsIn
+        $summary.DocumentsOut | Should -Be $ref.DocumentsOut
+        $summary.InputBytes | Should -Be $size
+        # New-ProxSlurmJob passes the unit size to every task.
+        $job = New-ProxSlurmJob -Path $f -OutputPath (Join-Path $TestDrive 'range-slurm') -Tasks 3 -Tokenizer whitespace -UnitSize $unit
+        (Get-Content $job.ScriptPath -Raw) | Should -Match "-UnitSize \W{1,4}$unit\W"
+        @((Get-Content (Join-Path $TestDrive 'range-slurm/_plan.json') -Raw | ConvertFrom-Json).units).Count | Should -Be 6
+    }
+}

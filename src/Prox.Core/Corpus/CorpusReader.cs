@@ -39,8 +39,15 @@ public static class CorpusReader
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         var source = new SourceInfo(sourceName, format, options ?? CorpusReadOptions.Default);
-        return format == CorpusFormat.Parquet ? ParquetCorpusReader.Read(stream, source) : ReadJsonl(stream, source);
+        return format == CorpusFormat.Parquet ? ParquetCorpusReader.Read(stream, source) : ReadJsonl(stream, source, 0);
     }
+
+    /// <summary>
+    /// Reads the lines of one byte range of a plain JSON Lines file (<see cref="JsonlRange"/>: the lines that start in
+    /// [<paramref name="start"/>, <paramref name="end"/>)), numbered as in the whole file.
+    /// </summary>
+    internal static IEnumerable<CorpusEntry> ReadJsonlRange(JsonlRange range, string sourceName, CorpusReadOptions? options = null) =>
+        ReadJsonl(range, new SourceInfo(sourceName, CorpusFormat.Jsonl, options ?? CorpusReadOptions.Default), range.LinesBefore);
 
     /// <summary>
     /// Reads only the documents of <paramref name="path"/>, handing each quarantine record to
@@ -68,7 +75,7 @@ public static class CorpusReader
         foreach (var entry in Read(file, format, path, options)) yield return entry;
     }
 
-    private static IEnumerable<CorpusEntry> ReadJsonl(Stream file, SourceInfo source)
+    private static IEnumerable<CorpusEntry> ReadJsonl(Stream file, SourceInfo source, long linesBefore)
     {
         Stream stream;
         try
@@ -82,7 +89,7 @@ public static class CorpusReader
         }
         using var _ = stream;
         using var _file = file;
-        using var lines = new LineReader(stream, source.Options.MaxRecordBytes);
+        using var lines = new LineReader(stream, source.Options.MaxRecordBytes, linesBefore);
         var parser = new JsonRecordParser(source.Options.TextField, source.Options.IdField);
         var zstd = stream as ZstdDecompressStream;
         while (true)

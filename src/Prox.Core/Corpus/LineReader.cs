@@ -19,9 +19,16 @@ internal sealed class LineReader : IDisposable
     private bool _eof, _skipping;
     private byte[]? _tooLongPrefix;
 
-    public LineReader(Stream stream, int maxLine)
+    private readonly long _firstLine;
+
+    /// <param name="stream">The bytes.</param>
+    /// <param name="maxLine">The longest line returned whole.</param>
+    /// <param name="linesBefore">Lines of the file before the stream's first byte (a range of a file): line numbers continue from there.</param>
+    public LineReader(Stream stream, int maxLine, long linesBefore = 0)
     {
         _stream = stream;
+        _firstLine = linesBefore + 1;
+        LineNumber = linesBefore;
         _maxLine = maxLine;
         _buf = ArrayPool<byte>.Shared.Rent(Math.Min(InitialSize, maxLine + 1));
     }
@@ -128,7 +135,7 @@ internal sealed class LineReader : IDisposable
     private void SetLine(int start, int end)
     {
         if (end > start && _buf[end - 1] == (byte)'\r') end--;
-        if (LineNumber == 1 && end - start >= 3 && _buf.AsSpan(start, 3).SequenceEqual("\uFEFF"u8)) start += 3;
+        if (LineNumber == 1 && _firstLine == 1 && end - start >= 3 && _buf.AsSpan(start, 3).SequenceEqual("\uFEFF"u8)) start += 3;
         LineStart = start;
         LineLength = end - start;
     }

@@ -100,7 +100,7 @@ public sealed class CorpusRefiner
         var planPath = Path.Combine(outDir, RunPlan.FileName);
         var summaryPath = Path.Combine(outDir, RunSummary.FileName);
         var mine = plan.UnitsOf(task).ToList();
-        if (plan.TaskCount > 1) Log?.Invoke($"task {task} of {plan.TaskCount}: {mine.Count} unit(s), {mine.Sum(u => u.InputBytes):N0} input bytes");
+        if (plan.TaskCount > 1) Log?.Invoke($"task {task} of {plan.TaskCount}: {mine.Count} unit(s), {mine.Sum(u => u.Bytes):N0} input bytes");
         if (File.Exists(planPath))
         {
             var earlier = RunPlan.Load(planPath);
@@ -156,7 +156,7 @@ public sealed class CorpusRefiner
         }
 
         var clock = Stopwatch.StartNew();
-        var tracker = new ProgressTracker(progress, mine.Count, todo.Sum(u => u.InputBytes), clock);
+        var tracker = new ProgressTracker(progress, mine.Count, todo.Sum(u => u.Bytes), clock);
         var failures = new List<string>();
         foreach (var unit in todo)
         {

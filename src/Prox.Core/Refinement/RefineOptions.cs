@@ -68,8 +68,16 @@ public sealed record RefineOptions
     /// <summary>How many tasks the run is sharded into (default 1). Part of the plan: every task must give the same.</summary>
     public int TaskCount { get; init; } = 1;
 
+    /// <summary>
+    /// The size of a work unit of a large input (default 256 MiB): a plain JSON Lines file larger than this is split
+    /// into byte ranges of this size, each a unit of its own with its own output parts, so that one large file does
+    /// not serialize a sharded run. Smaller files, and compressed or Parquet files, are one unit each.
+    /// </summary>
+    public long UnitBytes { get; init; } = 256L << 20;
+
     internal void Validate()
     {
+        if (UnitBytes < 1) throw new ArgumentOutOfRangeException(nameof(UnitBytes), UnitBytes, "a work unit needs at least one byte");
         new Prox.Runs.RunTask(TaskIndex, TaskCount).Validate();
         if ((Stages & RefineStages.All) == 0) throw new ArgumentException("at least one stage (Doc, Chunk) must run", nameof(Stages));
         if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "needs at least one thread");

@@ -42,21 +42,9 @@ public sealed class RunPlan
         var realInputs = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var f in files) realInputs[RealPath(f)] = f;
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < files.Count; i++)
+        foreach (var f in files)
+        foreach (var unit in UnitsOf(f, plan.Units.Count, outDir, options))
         {
-            var f = files[i];
-            var info = new FileInfo(f);
-            var unit = new WorkUnit
-            {
-                Index = i,
-                Id = $"unit-{i:D5}",
-                Input = f,
-                InputBytes = info.Length,
-                InputModifiedTicks = info.LastWriteTimeUtc.Ticks,
-                Output = CorpusFiles.MirrorPath(f, outDir, options.OutputFormat),
-                Dropped = CorpusFiles.MirrorPath(f, Path.Combine(outDir, "dropped"), options.OutputFormat),
-                Quarantine = CorpusFiles.QuarantinePath(f, outDir),
-            };
             foreach (var (what, target) in new[] { ("output", unit.Output), ("dropped-documents file", unit.Dropped), ("quarantine file", unit.Quarantine) })
             {
                 if (realInputs.TryGetValue(RealPath(target), out var victim))
@@ -71,18 +59,58 @@ public sealed class RunPlan
     }
 
     /// <summary>
+    /// The units of one input: the whole file, or — for a plain JSON Lines file larger than
+    /// <see cref="RefineOptions.UnitBytes"/> — consecutive byte ranges of that size, each writing parts of its own
+    /// (<c>name.part-00000.jsonl</c>, <c>name.part-00001.jsonl</c>, … in the output folder, <c>dropped/</c> and
+    /// <c>quarantine/</c>).
+    /// </summary>
+    private static IEnumerable<WorkUnit> UnitsOf(string f, int firstIndex, string outDir, RefineOptions options)
+    {
+        var info = new FileInfo(f);
+        var size = info.Length;
+        var split = CorpusFormats.FromPath(f) == CorpusFormat.Jsonl && size > options.UnitBytes;
+        var parts = split ? (int)((size + options.UnitBytes - 1) / options.UnitBytes) : 1;
+        for (var k = 0; k < parts; k++)
+        {
+            var i = firstIndex + k;
+            var named = split ? PartName(f, k) : f;
+            yield return new WorkUnit
+            {
+                Index = i,
+                Id = $"unit-{i:D5}",
+                Input = f,
+                InputBytes = size,
+                InputModifiedTicks = info.LastWriteTimeUtc.Ticks,
+                RangeStart = split ? k * options.UnitBytes : 0,
+                RangeEnd = split ? Math.Min(size, (k + 1) * options.UnitBytes) : null,
+                Output = CorpusFiles.MirrorPath(named, outDir, options.OutputFormat),
+                Dropped = CorpusFiles.MirrorPath(named, Path.Combine(outDir, "dropped"), options.OutputFormat),
+                Quarantine = CorpusFiles.QuarantinePath(named, outDir),
+            };
+        }
+    }
+
+    /// <summary>The name of part <paramref name="k"/> of <paramref name="input"/>: <c>dir/name.part-0000k.ext</c>.</summary>
+    internal static string PartName(string input, int k)
+    {
+        var stem = CorpusFormats.Stem(input);
+        var name = Path.GetFileName(input);
+        return Path.Combine(Path.GetDirectoryName(input) ?? "", $"{stem}.part-{k:D5}{name[stem.Length..]}");
+    }
+
+    /// <summary>
     /// Assigns the units to the tasks, balanced by input size: largest unit first (ties in plan order) onto the task
     /// with the fewest bytes so far (ties: the lowest index). Deterministic, so every task computes the same plan.
     /// </summary>
     private void AssignTasks()
     {
         var load = new long[TaskCount];
-        foreach (var u in Units.OrderByDescending(u => u.InputBytes).ThenBy(u => u.Index).ToList())
+        foreach (var u in Units.OrderByDescending(u => u.Bytes).ThenBy(u => u.Index).ToList())
         {
             var best = 0;
             for (var t = 1; t < load.Length; t++)
                 if (load[t] < load[best]) best = t;
-            load[best] += u.InputBytes;
+            load[best] += u.Bytes;
             Units[u.Index] = u with { Task = best };
         }
     }

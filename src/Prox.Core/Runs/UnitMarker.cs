@@ -29,6 +29,13 @@ public sealed class UnitMarker
     public DateTimeOffset Completed { get; set; }
     /// <summary>The unit's counts and files.</summary>
     public FileSummary Counts { get; set; } = new();
+    /// <summary>
+    /// For a byte-range unit: the offset in the file where its last line ended (the next unit's first line), or null.
+    /// With <see cref="LinesBeforeEnd"/>, where a later range unit of the file starts counting lines.
+    /// </summary>
+    public long? EndOffset { get; set; }
+    /// <summary>For a byte-range unit: the lines of the file before <see cref="EndOffset"/>.</summary>
+    public long? LinesBeforeEnd { get; set; }
 
     /// <summary>True when this marker commits <paramref name="unit"/> of <paramref name="plan"/> (same input, same generators).</summary>
     public bool Commits(WorkUnit unit, RunPlan plan) =>

@@ -74,6 +74,8 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
             ChunkGenerator = plan.ChunkGenerator,
             Completed = DateTimeOffset.UtcNow,
             Counts = stats,
+            EndOffset = _range?.Position,
+            LinesBeforeEnd = _range is { } r ? r.LinesBefore + r.LinesRead : null,
         };
         marker.Save(RunFolder.MarkerPath(outDir, unit));
         AtomicFile.TryDelete(UnitFailure.PathOf(outDir, unit.Id));
@@ -85,11 +87,42 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
     private IEnumerable<string> ReadTexts(CancellationToken ct)
     {
         var readOptions = new CorpusReadOptions { TextField = options.TextField, IdField = options.IdField };
-        foreach (var entry in CorpusReader.Read(unit.Input, readOptions))
+        var input = new FileStream(unit.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        foreach (var entry in Entries(input, readOptions))
         {
             ct.ThrowIfCancellationRequested();
             if (entry.Document is { } d) yield return d.Text;
         }
+    }
+
+    private JsonlRange? _range;
+
+    /// <summary>The unit's records: the whole file, or the lines of its byte range (numbered as in the whole file).</summary>
+    private IEnumerable<CorpusEntry> Entries(FileStream input, CorpusReadOptions readOptions)
+    {
+        if (unit.IsWholeFile) return CorpusReader.Read(input, CorpusFormats.FromPath(unit.Input), unit.Input, readOptions);
+        _range = JsonlRange.Open(input, unit.RangeStart, unit.RangeEnd ?? long.MaxValue, KnownLineCount());
+        return CorpusReader.ReadJsonlRange(_range, unit.Input, readOptions);
+    }
+
+    /// <summary>
+    /// Where the nearest committed earlier range unit of the same file ended, and the lines before that point: the line
+    /// count of this unit's start goes on from there instead of from the file's first byte.
+    /// </summary>
+    private (long, long)? KnownLineCount()
+    {
+        foreach (var u in plan.Units.Take(unit.Index).Reverse())
+        {
+            if (u.Input != unit.Input) break;
+            var path = RunFolder.MarkerPath(outDir, u);
+            if (!File.Exists(path)) continue;
+            try
+            {
+                if (UnitMarker.Load(path) is { EndOffset: { } end, LinesBeforeEnd: { } lines } m && m.Commits(u, plan)) return (end, lines);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException) { }
+        }
+        return null;
     }
 
     private static void PublishOrRemove(string? staged, string target)
@@ -108,7 +141,7 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
     private FileSummary Refine(string outputPath, string droppedPath, string quarantinePath, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var stats = new FileSummary { Input = unit.Input, Output = unit.Output, InputBytes = unit.InputBytes };
+        var stats = new FileSummary { Input = unit.Input, Output = unit.Output, InputBytes = unit.Bytes };
         if ((options.Stages & RefineStages.Doc) != 0) stats.Doc = new StageStatistics();
         if ((options.Stages & RefineStages.Chunk) != 0) stats.Chunk = new StageStatistics();
         var quarantined = new FileSummary();
@@ -133,10 +166,10 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
                 using var stream = new FileStream(unit.Input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
                 long sequence = 0;
                 var batch = new Batch(options.BatchSize, sequence++);
-                foreach (var entry in CorpusReader.Read(stream, CorpusFormats.FromPath(unit.Input), unit.Input, readOptions))
+                foreach (var entry in Entries(stream, readOptions))
                 {
                     cts.Token.ThrowIfCancellationRequested();
-                    tracker.Read(stream.CanSeek ? stream.Position : 0);
+                    tracker.Read(stream.CanSeek ? stream.Position - unit.RangeStart : 0);
                     if (entry.Document is { } doc)
                     {
                         batch.Docs.Add(new DocumentRefiner.Work(doc.Id, doc.Text, doc));
@@ -267,7 +300,7 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
         ct.ThrowIfCancellationRequested();
 
         stats.Add(quarantined);
-        stats.InputBytes = unit.InputBytes;
+        stats.InputBytes = unit.Bytes;
         stats.ElapsedSeconds = clock.Elapsed.TotalSeconds;
         return stats;
     }

@@ -1,7 +1,8 @@
 namespace Prox.Runs;
 
 /// <summary>
-/// One work unit of a run: a part of one input (today always the whole file) and the files it writes. A unit is
+/// One work unit of a run: a part of one input (the whole file, or a byte range of a large JSON Lines file) and the
+/// files it writes. A unit is
 /// committed when its completion marker exists; its outputs are published together with the marker (marker last).
 /// </summary>
 public sealed record WorkUnit
@@ -29,6 +30,10 @@ public sealed record WorkUnit
 
     /// <summary>The task of a sharded run that refines this unit (0 for a run of one task).</summary>
     public int Task { get; init; }
+
+    /// <summary>The bytes of the input the unit covers (what the planner balances).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long Bytes => RangeEnd is { } end ? end - RangeStart : InputBytes - RangeStart;
 
     /// <summary>True when the unit covers the whole input.</summary>
     public bool IsWholeFile => RangeStart == 0 && RangeEnd is null;

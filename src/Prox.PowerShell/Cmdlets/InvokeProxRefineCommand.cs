@@ -167,6 +167,11 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? TaskCount { get; set; }
 
+    /// <summary>Plain JSON Lines files larger than this are split into work units of this many bytes (default 256 MB).</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long UnitSize { get; set; } = RefineOptions.Default.UnitBytes;
+
     /// <summary>Read folders recursively.</summary>
     [Parameter]
     public SwitchParameter Recurse { get; set; }
@@ -303,6 +308,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
             Threads = ThrottleLimit,
             WriteDropped = !NoDroppedOutput,
             Force = Force,
+            UnitBytes = UnitSize,
         };
 
         IReadOnlyList<CorpusRefiner.PlannedFile> plans;
@@ -315,7 +321,7 @@ public sealed class InvokeProxRefineCommand : PSCmdlet
             ThrowTerminatingError(ProxErrors.Create(e, "RefinePlan", ErrorCategory.InvalidArgument, OutputPath));
             return;
         }
-        var accepted = plans.Where(p => ShouldProcess(p.Input, $"Refine into '{p.Output}'")).Select(p => p.Input).ToList();
+        var accepted = plans.Where(p => ShouldProcess(p.Input, $"Refine into '{p.Output}'")).Select(p => p.Input).Distinct(StringComparer.Ordinal).ToList();
         if (accepted.Count == 0) return;
         foreach (var p in plans.Where(p => accepted.Contains(p.Input))) WriteVerbose($"plan: '{p.Input}' -> '{p.Output}'");
         using var generators = CreateGenerators();

@@ -192,6 +192,12 @@ public sealed class NewProxSlurmJobCommand : PSCmdlet
     [ValidateRange(1, 1024)]
     public int? ThrottleLimit { get; set; }
 
+    /// <summary>Plain JSON Lines files larger than this are split into work units of this many bytes.</summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [ValidateRange(1L, long.MaxValue)]
+    public long UnitSize { get; set; } = RefineOptions.Default.UnitBytes;
+
     /// <summary>Read folders recursively.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [Parameter(ParameterSetName = LiteralPathSet)]
@@ -225,7 +231,7 @@ public sealed class NewProxSlurmJobCommand : PSCmdlet
         var options = new RefineOptions
         {
             TaskIndex = 0, TaskCount = Tasks, Stages = Stages, Dialect = Dialect, TextField = TextField, IdField = IdField,
-            Tokenizer = tokenizer, OutputFormat = OutputFormat, WriteDropped = !NoDroppedOutput,
+            Tokenizer = tokenizer, OutputFormat = OutputFormat, WriteDropped = !NoDroppedOutput, UnitBytes = UnitSize,
         };
         var models = new ModelChoice(Model, DocModel, ChunkModel, ExecutionProvider, ModelTokenizer, DropThreshold);
 
@@ -282,6 +288,7 @@ public sealed class NewProxSlurmJobCommand : PSCmdlet
         if (DropThreshold is { } threshold) parameters.Add(("DropThreshold", [threshold.ToString("R", CultureInfo.InvariantCulture)]));
         if (OutputFormat is { } format) parameters.Add(("OutputFormat", [format.ToString()]));
         if (ThrottleLimit is { } throttle) parameters.Add(("ThrottleLimit", [throttle.ToString(CultureInfo.InvariantCulture)]));
+        if (UnitSize != RefineOptions.Default.UnitBytes) parameters.Add(("UnitSize", [UnitSize.ToString(CultureInfo.InvariantCulture)]));
         if (Recurse) parameters.Add(("Recurse", []));
         if (NoDroppedOutput) parameters.Add(("NoDroppedOutput", []));
 
