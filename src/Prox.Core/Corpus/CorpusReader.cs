@@ -42,9 +42,13 @@ public static class CorpusReader
         return format == CorpusFormat.Parquet ? ParquetCorpusReader.Read(stream, source) : ReadJsonl(stream, source, 0);
     }
 
+    /// <summary>Reads the row groups [<paramref name="firstGroup"/>, <paramref name="groupEnd"/>) of a Parquet file, rows numbered as in the whole file.</summary>
+    internal static IEnumerable<CorpusEntry> ReadParquetGroups(Stream stream, string sourceName, int firstGroup, int groupEnd, CorpusReadOptions? options = null) =>
+        ParquetCorpusReader.Read(stream, new SourceInfo(sourceName, CorpusFormat.Parquet, options ?? CorpusReadOptions.Default), firstGroup, groupEnd);
+
     /// <summary>
     /// Reads the lines of one byte range of a plain JSON Lines file (<see cref="JsonlRange"/>: the lines that start in
-    /// [<paramref name="start"/>, <paramref name="end"/>)), numbered as in the whole file.
+    /// the range), numbered as in the whole file.
     /// </summary>
     internal static IEnumerable<CorpusEntry> ReadJsonlRange(JsonlRange range, string sourceName, CorpusReadOptions? options = null) =>
         ReadJsonl(range, new SourceInfo(sourceName, CorpusFormat.Jsonl, options ?? CorpusReadOptions.Default), range.LinesBefore);

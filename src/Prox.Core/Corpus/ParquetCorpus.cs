@@ -153,7 +153,42 @@ internal static class ParquetColumns
 /// <summary>Streams a Parquet file one row group at a time.</summary>
 internal static class ParquetCorpusReader
 {
-    public static IEnumerable<CorpusEntry> Read(Stream stream, SourceInfo source)
+    /// <summary>
+    /// The row groups of a Parquet file as (rows, compressed bytes), from its footer only; null when the footer cannot
+    /// be read (such a file stays one unit, and reading it reports why).
+    /// </summary>
+    public static IReadOnlyList<(long Rows, long Bytes)>? RowGroups(string path)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var reader = Open(stream, out _);
+            if (reader is null) return null;
+            using var _r = new AsyncDisposer(reader);
+            var meta = reader.Metadata?.RowGroups;
+            var list = new List<(long, long)>(reader.RowGroupCount);
+            var total = stream.Length;
+            var rowsTotal = Math.Max(1, reader.RowGroups.Sum(g => g.RowCount));
+            for (var g = 0; g < reader.RowGroupCount; g++)
+            {
+                var rows = reader.RowGroups[g].RowCount;
+                var bytes = meta is not null && g < meta.Count && meta[g].TotalCompressedSize is { } c and > 0 ? c : total * rows / rowsTotal;
+                list.Add((rows, bytes));
+            }
+            return list;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Reads row groups [<paramref name="firstGroup"/>, <paramref name="groupEnd"/>) only, rows numbered as in the whole file.</summary>
+    public static IEnumerable<CorpusEntry> Read(Stream stream, SourceInfo source, int firstGroup, int groupEnd) => Read(stream, source, (firstGroup, groupEnd));
+
+    public static IEnumerable<CorpusEntry> Read(Stream stream, SourceInfo source) => Read(stream, source, null);
+
+    private static IEnumerable<CorpusEntry> Read(Stream stream, SourceInfo source, (int First, int End)? groups)
     {
         using var _ = stream;
         var reader = Open(stream, out var openError);
@@ -164,18 +199,21 @@ internal static class ParquetCorpusReader
             yield break;
         }
         using var _r = new AsyncDisposer(reader);
+        var first = Math.Clamp(groups?.First ?? 0, 0, reader.RowGroupCount);
+        var end = Math.Clamp(groups?.End ?? reader.RowGroupCount, first, reader.RowGroupCount);
         var table = ParquetTable.From(reader.Schema, source.Options, out var schemaError);
         if (table is null)
         {
-            var rows = reader.RowGroups.Sum(g => g.RowCount);
-            yield return new CorpusEntry(null, new QuarantineRecord(source.Path, rows > 0 ? 1 : 0, QuarantineKind.UnreadableFile,
+            var rows = reader.RowGroups.Skip(first).Take(end - first).Sum(g => g.RowCount);
+            var firstRow = reader.RowGroups.Take(first).Sum(g => g.RowCount) + 1;
+            yield return new CorpusEntry(null, new QuarantineRecord(source.Path, rows > 0 ? firstRow : 0, QuarantineKind.UnreadableFile,
                 $"all {rows} rows set aside: " + schemaError, raw: null, lineCount: rows));
             yield break;
         }
         source.Table = table;
-        long row = 0;
+        long row = reader.RowGroups.Take(first).Sum(g => g.RowCount);
         Array[]? columns = null;
-        for (int g = 0; g < reader.RowGroupCount; g++)
+        for (int g = first; g < end; g++)
         {
             long groupRows = reader.RowGroups[g].RowCount;
             columns = null; // let the previous row group go before the next one is decoded

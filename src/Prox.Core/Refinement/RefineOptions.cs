@@ -70,8 +70,9 @@ public sealed record RefineOptions
 
     /// <summary>
     /// The size of a work unit of a large input (default 256 MiB): a plain JSON Lines file larger than this is split
-    /// into byte ranges of this size, each a unit of its own with its own output parts, so that one large file does
-    /// not serialize a sharded run. Smaller files, and compressed or Parquet files, are one unit each.
+    /// into byte ranges of this size, and a larger Parquet file of several row groups into runs of row groups of at
+    /// least this many compressed bytes; each is a unit of its own with its own output parts, so that one large file
+    /// does not serialize a sharded run. Smaller files and compressed JSON Lines files are one unit each.
     /// </summary>
     public long UnitBytes { get; init; } = 256L << 20;
 

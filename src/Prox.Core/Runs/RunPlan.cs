@@ -60,7 +60,8 @@ public sealed class RunPlan
 
     /// <summary>
     /// The units of one input: the whole file, or — for a plain JSON Lines file larger than
-    /// <see cref="RefineOptions.UnitBytes"/> — consecutive byte ranges of that size, each writing parts of its own
+    /// <see cref="RefineOptions.UnitBytes"/> — consecutive byte ranges of that size, or — for a larger Parquet file of
+    /// several row groups — runs of consecutive row groups of at least that many compressed bytes, each writing parts of its own
     /// (<c>name.part-00000.jsonl</c>, <c>name.part-00001.jsonl</c>, … in the output folder, <c>dropped/</c> and
     /// <c>quarantine/</c>).
     /// </summary>
@@ -68,6 +69,41 @@ public sealed class RunPlan
     {
         var info = new FileInfo(f);
         var size = info.Length;
+        if (CorpusFormats.FromPath(f) == CorpusFormat.Parquet && size > options.UnitBytes &&
+            ParquetCorpusReader.RowGroups(f) is { Count: > 1 } groups)
+        {
+            // Consecutive row groups, each unit at least UnitBytes of compressed data (the last one what is left).
+            var units = new List<(int First, int End, long Bytes)>();
+            int from = 0;
+            long bytes = 0;
+            for (var g = 0; g < groups.Count; g++)
+            {
+                bytes += groups[g].Bytes;
+                if (bytes >= options.UnitBytes || g == groups.Count - 1) { units.Add((from, g + 1, Math.Max(1, bytes))); from = g + 1; bytes = 0; }
+            }
+            if (units.Count > 1)
+            {
+                for (var k = 0; k < units.Count; k++)
+                {
+                    var named = PartName(f, k);
+                    yield return new WorkUnit
+                    {
+                        Index = firstIndex + k,
+                        Id = $"unit-{firstIndex + k:D5}",
+                        Input = f,
+                        InputBytes = size,
+                        InputModifiedTicks = info.LastWriteTimeUtc.Ticks,
+                        RangeStart = units[k].First,
+                        RangeEnd = units[k].End,
+                        RangeBytes = units[k].Bytes,
+                        Output = CorpusFiles.MirrorPath(named, outDir, options.OutputFormat),
+                        Dropped = CorpusFiles.MirrorPath(named, Path.Combine(outDir, "dropped"), options.OutputFormat),
+                        Quarantine = CorpusFiles.QuarantinePath(named, outDir),
+                    };
+                }
+                yield break;
+            }
+        }
         var split = CorpusFormats.FromPath(f) == CorpusFormat.Jsonl && size > options.UnitBytes;
         var parts = split ? (int)((size + options.UnitBytes - 1) / options.UnitBytes) : 1;
         for (var k = 0; k < parts; k++)

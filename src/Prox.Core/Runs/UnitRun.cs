@@ -101,6 +101,8 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
     private IEnumerable<CorpusEntry> Entries(FileStream input, CorpusReadOptions readOptions)
     {
         if (unit.IsWholeFile) return CorpusReader.Read(input, CorpusFormats.FromPath(unit.Input), unit.Input, readOptions);
+        if (CorpusFormats.FromPath(unit.Input) == CorpusFormat.Parquet)
+            return CorpusReader.ReadParquetGroups(input, unit.Input, (int)unit.RangeStart, (int)(unit.RangeEnd ?? int.MaxValue), readOptions);
         _range = JsonlRange.Open(input, unit.RangeStart, unit.RangeEnd ?? long.MaxValue, KnownLineCount());
         return CorpusReader.ReadJsonlRange(_range, unit.Input, readOptions);
     }
@@ -169,7 +171,7 @@ internal sealed class UnitRun(DocumentRefiner refiner, RefineOptions options, Ru
                 foreach (var entry in Entries(stream, readOptions))
                 {
                     cts.Token.ThrowIfCancellationRequested();
-                    tracker.Read(stream.CanSeek ? stream.Position - unit.RangeStart : 0);
+                    tracker.Read(stream.CanSeek && _range is not null ? stream.Position - unit.RangeStart : stream.CanSeek && unit.IsWholeFile ? stream.Position : 0);
                     if (entry.Document is { } doc)
                     {
                         batch.Docs.Add(new DocumentRefiner.Work(doc.Id, doc.Text, doc));

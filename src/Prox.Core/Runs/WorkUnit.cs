@@ -17,7 +17,7 @@ public sealed record WorkUnit
     public long InputBytes { get; init; }
     /// <summary>Last write time of the input when planned (UTC ticks).</summary>
     public long InputModifiedTicks { get; init; }
-    /// <summary>First byte (or row, for Parquet) of the input this unit covers; 0 for a whole file.</summary>
+    /// <summary>First byte (for Parquet: row group) of the input this unit covers; 0 for a whole file.</summary>
     public long RangeStart { get; init; }
     /// <summary>End (exclusive) of the covered range; null for "to the end of the file".</summary>
     public long? RangeEnd { get; init; }
@@ -31,9 +31,12 @@ public sealed record WorkUnit
     /// <summary>The task of a sharded run that refines this unit (0 for a run of one task).</summary>
     public int Task { get; init; }
 
+    /// <summary>For a Parquet unit of some row groups: their compressed bytes (from the file's footer); 0 otherwise.</summary>
+    public long RangeBytes { get; init; }
+
     /// <summary>The bytes of the input the unit covers (what the planner balances).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public long Bytes => RangeEnd is { } end ? end - RangeStart : InputBytes - RangeStart;
+    public long Bytes => RangeBytes > 0 ? RangeBytes : RangeEnd is { } end ? end - RangeStart : InputBytes - RangeStart;
 
     /// <summary>True when the unit covers the whole input.</summary>
     public bool IsWholeFile => RangeStart == 0 && RangeEnd is null;

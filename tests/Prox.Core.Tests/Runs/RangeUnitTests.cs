@@ -165,4 +165,42 @@ public class RangeUnitTests
         var gzPlan = RunPlan.Create([gz], t.PathOf("out2"), Words with { UnitBytes = 1000 }, null, null);
         Assert.True(Assert.Single(gzPlan.Units).IsWholeFile);
     }
+
+    [Fact]
+    public void A_parquet_file_split_into_row_group_units_refines_to_the_documents_of_one_unit_with_real_row_numbers()
+    {
+        using var t = new CorpusTestFiles();
+        var input = t.WriteParquet("fw.parquet", 40, 25, 60, 10, 35, 30);
+        var groups = ParquetCorpusReader.RowGroups(input)!;
+        Assert.Equal(6, groups.Count);
+        using var rules = ProgramGenerators.Create("rules");
+        var one = new CorpusRefiner(rules, Words).Run([input], t.PathOf("one"));
+        var unitBytes = groups.Max(g => g.Bytes);
+        var options = Words with { UnitBytes = unitBytes };
+        var split = new CorpusRefiner(rules, options).Run([input], t.PathOf("split"));
+        var plan = RunPlan.Load(Path.Combine(t.PathOf("split"), RunPlan.FileName));
+        Assert.True(plan.Units.Count >= 3, $"{plan.Units.Count} units");
+        Assert.Equal(0, plan.Units[0].RangeStart);
+        Assert.Equal(6, plan.Units[^1].RangeEnd);
+        for (var k = 1; k < plan.Units.Count; k++) Assert.Equal(plan.Units[k - 1].RangeEnd, plan.Units[k].RangeStart);
+        Assert.Equal(t.PathOf("split/fw.part-00001.parquet"), plan.Units[1].Output);
+        foreach (var kept in new[] { true, false })
+        {
+            var a = RunFolder.Open(t.PathOf("one")).ReadOutcomes(includeDropped: true).Where(o => o.Kept == kept).Select(o => (o.Id, o.Text, o.SourceRecord)).ToList();
+            var b = RunFolder.Open(t.PathOf("split")).ReadOutcomes(includeDropped: true).Where(o => o.Kept == kept).Select(o => (o.Id, o.Text, o.SourceRecord)).ToList();
+            Assert.Equal(a, b);
+        }
+        Assert.Equal(200, split.DocumentsIn);
+        Assert.Equal(one.DocumentsOut, split.DocumentsOut);
+        Assert.Equal(one.TokensOut, split.TokensOut);
+        // The parts keep the input's columns.
+        var first = plan.Units.SelectMany(u => new[] { u.Output, u.Dropped }).Where(File.Exists)
+            .SelectMany(f => CorpusReader.Read(f)).First(e => e.Document is not null).Document!;
+        Assert.Contains("\"url\":\"https://example.org/", first.RecordJson, StringComparison.Ordinal);
+        // Sharded over 3 tasks, last task first: the same parts.
+        for (var task = 2; task >= 0; task--)
+            new CorpusRefiner(rules, options with { TaskIndex = task, TaskCount = 3 }).Run([input], t.PathOf("sharded"));
+        foreach (var u in plan.Units)
+            Assert.Equal(File.ReadAllBytes(u.Output), File.ReadAllBytes(Path.Combine(t.PathOf("sharded"), Path.GetFileName(u.Output))));
+    }
 }
