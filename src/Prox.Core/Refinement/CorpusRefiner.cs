@@ -148,6 +148,14 @@ public sealed class CorpusRefiner
             {
                 skipped++;
                 Log?.Invoke($"{u.Id} ('{u.Input}'): committed earlier, skipped");
+                // Killed after its marker but before its staging folder was removed: the staged copies are spare now.
+                var leftover = Path.Combine(outDir, RunFolder.StagingFolder, u.Id);
+                if (Directory.Exists(leftover))
+                {
+                    Log?.Invoke($"{u.Id}: removing the staging folder an earlier run left after committing it");
+                    try { Directory.Delete(leftover, recursive: true); }
+                    catch (IOException) { }
+                }
             }
             else
             {
