@@ -13,7 +13,9 @@ fail() { echo "start-slurm: FAILED: $*" >&2; exit 1; }
 stop_daemon() {
     local name=$1 pidfile=$2
     if [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
-        kill "$(cat "$pidfile")" && log "stopped $name ($(cat "$pidfile"))"
+        local pid
+        pid=$(cat "$pidfile")
+        kill "$pid" && log "stopped $name ($pid)"
     fi
 }
 
